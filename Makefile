@@ -1,0 +1,37 @@
+# The two commands: `make run` and `make test`. Both install what is
+# missing (Debian packages), configure once and build incrementally.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc)
+GRPC_ADDR ?= 127.0.0.1:50051
+DATA_DIR ?= ./data
+
+.PHONY: all deps configure build run test bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD_DIR)/CMakeCache.txt ]; then \
+	  cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null; \
+	fi
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+run: build
+	@echo "assistd: starting with embedded defaults (data in $(DATA_DIR), gRPC on $(GRPC_ADDR)); Ctrl-C stops it"
+	@echo "assistd: try it from another shell: $(BUILD_DIR)/cli/assistctl --addr=$(GRPC_ADDR) health"
+	@exec $(BUILD_DIR)/services/assistd/assistd --data_dir=$(DATA_DIR) --grpc_addr=$(GRPC_ADDR)
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+bench: build
+	@$(BUILD_DIR)/bench/sqlite_bench
+
+clean:
+	rm -rf $(BUILD_DIR)

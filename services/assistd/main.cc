@@ -1,0 +1,97 @@
+// assistd: the composition root. Flags (with ASSISTD_* environment
+// fallbacks) -> ServerOptions -> AssistdServer -> wait for SIGTERM/SIGINT.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/env_flags.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "services/assistd/server.h"
+
+ABSL_FLAG(std::string, data_dir, "./data", "Directory for databases, blobs and indexes.");
+ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:50051", "gRPC listen address (port 0: any free port).");
+ABSL_FLAG(std::string, services, "all",
+          "Services this process hosts: 'all' or a list of files,retrieval,sandbox,orchestrator.");
+ABSL_FLAG(std::string, files_addr, "", "Address of a remote files service.");
+ABSL_FLAG(std::string, retrieval_addr, "", "Address of a remote retrieval service.");
+ABSL_FLAG(std::string, sandbox_addr, "", "Address of a remote sandbox service.");
+ABSL_FLAG(std::string, orchestrator_addr, "", "Address of a remote orchestrator service.");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(30),
+          "On SIGTERM, how long in-flight calls may take before they are cancelled.");
+
+namespace assistd {
+namespace {
+
+const std::vector<std::string> kEnvFlags = {
+    "data_dir",      "grpc_addr",     "services",          "files_addr",
+    "retrieval_addr", "sandbox_addr", "orchestrator_addr", "drain_timeout"};
+
+absl::StatusOr<ServerOptions> OptionsFromFlags() {
+  ServerOptions options;
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.grpc_addr = absl::GetFlag(FLAGS_grpc_addr);
+  ASSIGN_OR_RETURN(options.services,
+                   ParseServiceList(absl::GetFlag(FLAGS_services)));
+  const std::map<ServiceId, std::string> addrs = {
+      {ServiceId::kFiles, absl::GetFlag(FLAGS_files_addr)},
+      {ServiceId::kRetrieval, absl::GetFlag(FLAGS_retrieval_addr)},
+      {ServiceId::kSandbox, absl::GetFlag(FLAGS_sandbox_addr)},
+      {ServiceId::kOrchestrator, absl::GetFlag(FLAGS_orchestrator_addr)}};
+  for (const auto& [id, addr] : addrs) {
+    if (!addr.empty()) options.remote_addrs[id] = addr;
+  }
+  return options;
+}
+
+int Fail(const absl::Status& status) {
+  LogError("assistd: ", status.message());
+  return 1;
+}
+
+int Run(int argc, char** argv) {
+  absl::SetProgramUsageMessage("assistd: self-hosted OpenAI Assistants API server.");
+  if (absl::Status env = ApplyEnvironmentToFlags("ASSISTD_", kEnvFlags); !env.ok()) {
+    return Fail(env);
+  }
+  absl::ParseCommandLine(argc, argv);
+  absl::StatusOr<ServerOptions> options = OptionsFromFlags();
+  if (!options.ok()) return Fail(options.status());
+
+  // Block the stop signals before gRPC starts threads, so only sigwait
+  // below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<AssistdServer>> server =
+      AssistdServer::Start(*std::move(options));
+  if (!server.ok()) return Fail(server.status());
+  LogInfo("assistd: ready; try: assistctl --addr=<host>:", (*server)->grpc_port(),
+          " health   (assistctl is in build/cli/)");
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  const absl::Duration grace = absl::GetFlag(FLAGS_drain_timeout);
+  LogInfo("assistd: received ", strsignal(signal_number), "; draining for up to ",
+          absl::FormatDuration(grace));
+  (*server)->Shutdown(grace);
+  LogInfo("assistd: stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace assistd
+
+int main(int argc, char** argv) { return assistd::Run(argc, argv); }

@@ -1,0 +1,152 @@
+#include "services/assistd/server.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/strings/str_join.h"
+#include "assistd/v1/assistants.grpc.pb.h"
+#include "assistd/v1/files.grpc.pb.h"
+#include "assistd/v1/runs.grpc.pb.h"
+#include "assistd/v1/sandbox.grpc.pb.h"
+#include "assistd/v1/threads.grpc.pb.h"
+#include "assistd/v1/vector_stores.grpc.pb.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+
+namespace assistd {
+namespace {
+
+// The generated base classes answer UNIMPLEMENTED to every RPC; each is
+// replaced by its real service as that service lands.
+std::vector<std::unique_ptr<grpc::Service>> MakeServices(ServiceId id) {
+  std::vector<std::unique_ptr<grpc::Service>> out;
+  switch (id) {
+    case ServiceId::kFiles:
+      out.push_back(std::make_unique<v1::FileService::Service>());
+      break;
+    case ServiceId::kRetrieval:
+      out.push_back(std::make_unique<v1::VectorStoreService::Service>());
+      break;
+    case ServiceId::kSandbox:
+      out.push_back(std::make_unique<v1::SandboxService::Service>());
+      break;
+    case ServiceId::kOrchestrator:
+      out.push_back(std::make_unique<v1::AssistantService::Service>());
+      out.push_back(std::make_unique<v1::ThreadService::Service>());
+      out.push_back(std::make_unique<v1::RunService::Service>());
+      break;
+  }
+  return out;
+}
+
+std::string HostedNames(const std::set<ServiceId>& services) {
+  return absl::StrJoin(services, ",", [](std::string* out, ServiceId id) {
+    absl::StrAppend(out, ServiceIdName(id));
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AssistdServer>> AssistdServer::Start(
+    ServerOptions options) {
+  std::unique_ptr<AssistdServer> server(new AssistdServer());
+  server->options_ = std::move(options);
+  RETURN_IF_ERROR(server->PrepareDataDir());
+  ASSIGN_OR_RETURN(server->channels_,
+                   ChannelRegistry::Create(server->options_.services,
+                                           server->options_.remote_addrs));
+  RETURN_IF_ERROR(server->BuildAndStart());
+  return server;
+}
+
+absl::Status AssistdServer::PrepareDataDir() {
+  std::error_code ec;
+  std::filesystem::create_directories(options_.data_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--data_dir=", options_.data_dir, ": cannot create: ", ec.message()));
+  }
+  const std::string lock_path = absl::StrCat(options_.data_dir, "/LOCK");
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--data_dir=", options_.data_dir, ": cannot open ", lock_path, ": ",
+        std::strerror(errno)));
+  }
+  // Two processes writing one data dir would corrupt nothing in SQLite but
+  // would race on blobs and indexes; refuse instead.
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--data_dir=", options_.data_dir,
+        " is in use by another assistd process (", lock_path, " is locked)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AssistdServer::BuildAndStart() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.grpc_addr, grpc::InsecureServerCredentials(),
+                           &grpc_port_);
+  // gRPC sets SO_REUSEPORT by default, which would let a second assistd
+  // bind the same port and silently take half the traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  for (ServiceId id : options_.services) {
+    for (auto& service : MakeServices(id)) {
+      builder.RegisterService(service.get());
+      services_.push_back(std::move(service));
+    }
+  }
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || grpc_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on --grpc_addr=", options_.grpc_addr,
+        " (address in use or not valid?)"));
+  }
+  channels_->SetLocalServer(server_.get());
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  for (ServiceId id : options_.services) {
+    for (const std::string& name : GrpcServiceNames(id)) {
+      health->SetServingStatus(name, true);
+    }
+  }
+  health->SetServingStatus("", true);
+  LogInfo("assistd: gRPC listening on ", options_.grpc_addr.substr(
+              0, options_.grpc_addr.rfind(':')),
+          ":", grpc_port_, " (services: ", HostedNames(options_.services),
+          "; data_dir: ", options_.data_dir, ")");
+  return absl::OkStatus();
+}
+
+void AssistdServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->Shutdown();
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    server_->Wait();
+  }
+}
+
+AssistdServer::~AssistdServer() {
+  Shutdown(absl::ZeroDuration());
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+}  // namespace assistd

@@ -1,0 +1,72 @@
+#ifndef ASSISTD_SERVICES_ASSISTD_SERVER_H_
+#define ASSISTD_SERVICES_ASSISTD_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/channel_registry.h"
+#include "services/common/service_names.h"
+
+namespace assistd {
+
+struct ServerOptions {
+  // Holds one database per service, blobs and indexes. Created if missing;
+  // one assistd process at a time (a lock file guards it).
+  std::string data_dir = "./data";
+  // gRPC listen address; port 0 picks a free port (see grpc_port()).
+  std::string grpc_addr = "127.0.0.1:50051";
+  // The services this process hosts.
+  std::set<ServiceId> services = {AllServices().begin(), AllServices().end()};
+  // Where the services not hosted here are ("host:port").
+  std::map<ServiceId, std::string> remote_addrs;
+  // Largest gRPC message accepted (uploads arrive in smaller chunks).
+  int max_message_bytes = 16 << 20;
+};
+
+// The assistd process: the hosted services on one gRPC server, with health
+// checking (grpc.health.v1) and server reflection. Thread-safe.
+class AssistdServer {
+ public:
+  // Prepares the data dir, wires the services and starts listening.
+  // FailedPrecondition if the data dir is unusable or locked by another
+  // process; InvalidArgument for contradictory options; Unavailable if the
+  // address can't be bound.
+  static absl::StatusOr<std::unique_ptr<AssistdServer>> Start(
+      ServerOptions options);
+  ~AssistdServer();
+  AssistdServer(const AssistdServer&) = delete;
+  AssistdServer& operator=(const AssistdServer&) = delete;
+
+  // The bound gRPC port (the chosen one when the address said port 0).
+  int grpc_port() const { return grpc_port_; }
+  // Channels to every service, for in-process callers and tests.
+  ChannelRegistry* channels() const { return channels_.get(); }
+
+  // Reports NOT_SERVING on health, stops accepting calls, lets in-flight
+  // calls finish for up to `grace`, then cancels the rest. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  AssistdServer() = default;
+  absl::Status PrepareDataDir();
+  absl::Status BuildAndStart();
+
+  ServerOptions options_;
+  int lock_fd_ = -1;
+  int grpc_port_ = 0;
+  std::unique_ptr<ChannelRegistry> channels_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  bool shut_down_ = false;
+};
+
+}  // namespace assistd
+
+#endif  // ASSISTD_SERVICES_ASSISTD_SERVER_H_

@@ -1,0 +1,56 @@
+#ifndef ASSISTD_TESTS_UTIL_SUBPROCESS_H_
+#define ASSISTD_TESTS_UTIL_SUBPROCESS_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace assistd::testing {
+
+// A child process whose stdout and stderr are merged into one pipe that the
+// test reads line by line. The child is killed (SIGKILL) if still running
+// when this object is destroyed. Not thread-safe.
+class Subprocess {
+ public:
+  // Starts `argv[0]` with `argv`, in the current environment plus `env`.
+  static absl::StatusOr<std::unique_ptr<Subprocess>> Start(
+      const std::vector<std::string>& argv,
+      const std::map<std::string, std::string>& env = {});
+  ~Subprocess();
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+
+  // Reads output until a line containing `needle` arrives and returns that
+  // line. DeadlineExceeded after `timeout`, NotFound at end of output.
+  absl::StatusOr<std::string> WaitForLine(const std::string& needle,
+                                          absl::Duration timeout);
+  // Everything read so far.
+  const std::string& output() const { return output_; }
+
+  void Signal(int sig);
+  // Reads the rest of the output and reaps the child. Returns the exit code,
+  // or 128 + signal number if a signal ended it. DeadlineExceeded (after
+  // killing the child) if it does not exit within `timeout`.
+  absl::StatusOr<int> Wait(absl::Duration timeout);
+
+ private:
+  Subprocess(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+  // Reads what is available, waiting up to `timeout`. False at EOF.
+  bool ReadSome(absl::Duration timeout);
+
+  pid_t pid_;
+  int fd_;
+  bool eof_ = false;
+  std::string output_;
+  size_t scanned_ = 0;  // output_ up to here has been split into lines
+};
+
+}  // namespace assistd::testing
+
+#endif  // ASSISTD_TESTS_UTIL_SUBPROCESS_H_
