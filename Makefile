@@ -1,6 +1,8 @@
 # The two commands: `make run` and `make test`. Both install what is
 # missing (Debian packages), configure once and build incrementally.
 
+MAKEFLAGS += --no-print-directory
+
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
