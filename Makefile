@@ -26,8 +26,8 @@ build: configure
 
 run: build
 	@echo "assistd: starting with embedded defaults (data in $(DATA_DIR), gRPC on $(GRPC_ADDR)); Ctrl-C stops it"
-	@echo "assistd: try it from another shell: $(BUILD_DIR)/cli/assistctl --addr=$(GRPC_ADDR) health"
-	@exec $(BUILD_DIR)/services/assistd/assistd --data_dir=$(DATA_DIR) --grpc_addr=$(GRPC_ADDR)
+	@echo "assistd: try it from another shell: $(BUILD_DIR)/bin/assistctl --addr=$(GRPC_ADDR) health"
+	@exec $(BUILD_DIR)/bin/assistd --data_dir=$(DATA_DIR) --grpc_addr=$(GRPC_ADDR)
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)

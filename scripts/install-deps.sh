@@ -10,9 +10,13 @@ PACKAGES=(
   # gRPC / Protobuf / Abseil
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc grpc-proto
   libabsl-dev
-  # storage, retrieval, extraction, HTTP, JSON, jail
+  # storage, retrieval, extraction (poppler-data: CJK character maps), HTTP, JSON, jail
   libsqlite3-dev libfaiss-dev libpoppler-cpp-dev libcurl4-openssl-dev
   nlohmann-json3-dev libcpp-httplib-dev libseccomp-dev
+  libssl-dev libzip-dev libxml2-dev zlib1g-dev
+  # test fixtures (PDFs drawn with cairo) and the extraction baseline
+  poppler-data
+  libcairo2-dev poppler-utils qpdf
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )

@@ -26,6 +26,14 @@ ABSL_FLAG(std::string, files_addr, "", "Address of a remote files service.");
 ABSL_FLAG(std::string, retrieval_addr, "", "Address of a remote retrieval service.");
 ABSL_FLAG(std::string, sandbox_addr, "", "Address of a remote sandbox service.");
 ABSL_FLAG(std::string, orchestrator_addr, "", "Address of a remote orchestrator service.");
+ABSL_FLAG(int64_t, max_upload_mb, 512, "Largest file accepted by FileService.Upload, in MiB.");
+ABSL_FLAG(absl::Duration, extract_timeout, absl::Seconds(120),
+          "Wall-clock limit for extracting one file's text.");
+ABSL_FLAG(absl::Duration, extract_cpu, absl::Seconds(60), "CPU-time limit for one extraction.");
+ABSL_FLAG(int64_t, extract_memory_mb, 2048, "Memory limit of one extraction worker, in MiB.");
+ABSL_FLAG(int, extract_workers, 0, "Extractions run at once; 0 = number of cores.");
+ABSL_FLAG(std::string, extract_worker, "",
+          "Path of assistd-extract-worker; empty = next to this binary.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(30),
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 
@@ -34,7 +42,9 @@ namespace {
 
 const std::vector<std::string> kEnvFlags = {
     "data_dir",      "grpc_addr",     "services",          "files_addr",
-    "retrieval_addr", "sandbox_addr", "orchestrator_addr", "drain_timeout"};
+    "retrieval_addr", "sandbox_addr", "orchestrator_addr", "drain_timeout",
+    "max_upload_mb", "extract_timeout", "extract_cpu", "extract_memory_mb",
+    "extract_workers", "extract_worker"};
 
 absl::StatusOr<ServerOptions> OptionsFromFlags() {
   ServerOptions options;
@@ -50,6 +60,13 @@ absl::StatusOr<ServerOptions> OptionsFromFlags() {
   for (const auto& [id, addr] : addrs) {
     if (!addr.empty()) options.remote_addrs[id] = addr;
   }
+  options.files.max_upload_bytes = absl::GetFlag(FLAGS_max_upload_mb) << 20;
+  extract::ExtractionRunnerOptions& x = options.files.extraction;
+  x.wall_limit = absl::GetFlag(FLAGS_extract_timeout);
+  x.cpu_limit = absl::GetFlag(FLAGS_extract_cpu);
+  x.memory_limit_bytes = absl::GetFlag(FLAGS_extract_memory_mb) << 20;
+  x.max_concurrent = absl::GetFlag(FLAGS_extract_workers);
+  x.worker_path = absl::GetFlag(FLAGS_extract_worker);
   return options;
 }
 
@@ -79,7 +96,7 @@ int Run(int argc, char** argv) {
       AssistdServer::Start(*std::move(options));
   if (!server.ok()) return Fail(server.status());
   LogInfo("assistd: ready; try: assistctl --addr=<host>:", (*server)->grpc_port(),
-          " health   (assistctl is in build/cli/)");
+          " health   (assistctl is in build/bin/)");
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <tuple>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -29,27 +30,41 @@
 namespace assistd {
 namespace {
 
-// The generated base classes answer UNIMPLEMENTED to every RPC; each is
-// replaced by its real service as that service lands.
-std::vector<std::unique_ptr<grpc::Service>> MakeServices(ServiceId id) {
-  std::vector<std::unique_ptr<grpc::Service>> out;
-  switch (id) {
-    case ServiceId::kFiles:
-      out.push_back(std::make_unique<v1::FileService::Service>());
-      break;
-    case ServiceId::kRetrieval:
-      out.push_back(std::make_unique<v1::VectorStoreService::Service>());
-      break;
-    case ServiceId::kSandbox:
-      out.push_back(std::make_unique<v1::SandboxService::Service>());
-      break;
-    case ServiceId::kOrchestrator:
-      out.push_back(std::make_unique<v1::AssistantService::Service>());
-      out.push_back(std::make_unique<v1::ThreadService::Service>());
-      out.push_back(std::make_unique<v1::RunService::Service>());
-      break;
+// A part that is not built yet: the generated base classes answer
+// UNIMPLEMENTED to every RPC.
+template <typename... Services>
+class UnimplementedModule final : public HostedService {
+ public:
+  std::vector<grpc::Service*> grpc_services() override {
+    return std::apply([](auto&... s) { return std::vector<grpc::Service*>{&s...}; },
+                      services_);
   }
-  return out;
+
+ private:
+  std::tuple<Services...> services_;
+};
+
+absl::StatusOr<std::unique_ptr<HostedService>> MakeModule(
+    ServiceId id, const ServerOptions& options, ChannelRegistry* channels) {
+  switch (id) {
+    case ServiceId::kFiles: {
+      files::FilesModuleOptions files = options.files;
+      files.data_dir = options.data_dir;
+      if (files.extraction.worker_path.empty()) {
+        files.extraction.worker_path = extract::DefaultWorkerPath();
+      }
+      return files::NewFilesModule(std::move(files), channels);
+    }
+    case ServiceId::kRetrieval:
+      return std::make_unique<UnimplementedModule<v1::VectorStoreService::Service>>();
+    case ServiceId::kSandbox:
+      return std::make_unique<UnimplementedModule<v1::SandboxService::Service>>();
+    case ServiceId::kOrchestrator:
+      return std::make_unique<UnimplementedModule<v1::AssistantService::Service,
+                                                  v1::ThreadService::Service,
+                                                  v1::RunService::Service>>();
+  }
+  return absl::InternalError("unknown service");
 }
 
 std::string HostedNames(const std::set<ServiceId>& services) {
@@ -68,6 +83,7 @@ absl::StatusOr<std::unique_ptr<AssistdServer>> AssistdServer::Start(
   ASSIGN_OR_RETURN(server->channels_,
                    ChannelRegistry::Create(server->options_.services,
                                            server->options_.remote_addrs));
+  RETURN_IF_ERROR(server->CreateModules());
   RETURN_IF_ERROR(server->BuildAndStart());
   return server;
 }
@@ -96,6 +112,19 @@ absl::Status AssistdServer::PrepareDataDir() {
   return absl::OkStatus();
 }
 
+absl::Status AssistdServer::CreateModules() {
+  for (ServiceId id : options_.services) {
+    absl::StatusOr<std::unique_ptr<HostedService>> module =
+        MakeModule(id, options_, channels_.get());
+    if (!module.ok()) {
+      return absl::Status(module.status().code(),
+                          absl::StrCat(ServiceIdName(id), ": ", module.status().message()));
+    }
+    modules_.push_back(*std::move(module));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status AssistdServer::BuildAndStart() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -107,10 +136,9 @@ absl::Status AssistdServer::BuildAndStart() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
-  for (ServiceId id : options_.services) {
-    for (auto& service : MakeServices(id)) {
-      builder.RegisterService(service.get());
-      services_.push_back(std::move(service));
+  for (const auto& module : modules_) {
+    for (grpc::Service* service : module->grpc_services()) {
+      builder.RegisterService(service);
     }
   }
   server_ = builder.BuildAndStart();

@@ -12,6 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/channel_registry.h"
+#include "services/common/hosted_service.h"
+#include "services/files/files_module.h"
 #include "services/common/service_names.h"
 
 namespace assistd {
@@ -28,6 +30,9 @@ struct ServerOptions {
   std::map<ServiceId, std::string> remote_addrs;
   // Largest gRPC message accepted (uploads arrive in smaller chunks).
   int max_message_bytes = 16 << 20;
+  // The files part; its data_dir is set from `data_dir`, and an empty
+  // extraction.worker_path means the worker installed next to this binary.
+  files::FilesModuleOptions files;
 };
 
 // The assistd process: the hosted services on one gRPC server, with health
@@ -56,13 +61,15 @@ class AssistdServer {
  private:
   AssistdServer() = default;
   absl::Status PrepareDataDir();
+  absl::Status CreateModules();
   absl::Status BuildAndStart();
 
   ServerOptions options_;
   int lock_fd_ = -1;
   int grpc_port_ = 0;
   std::unique_ptr<ChannelRegistry> channels_;
-  std::vector<std::unique_ptr<grpc::Service>> services_;
+  // Declared before server_: destroyed after it has stopped.
+  std::vector<std::unique_ptr<HostedService>> modules_;
   std::unique_ptr<grpc::Server> server_;
   bool shut_down_ = false;
 };

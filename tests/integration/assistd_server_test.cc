@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "assistd/v1/files.grpc.pb.h"
 #include "assistd/v1/runs.grpc.pb.h"
+#include "assistd/v1/vector_stores.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -36,6 +37,7 @@ ServerOptions TestOptions(const TempDir& dir) {
   ServerOptions options;
   options.data_dir = dir.File("data");
   options.grpc_addr = "127.0.0.1:0";
+  options.files.extraction.worker_path = WORKER_PATH;
   return options;
 }
 
@@ -95,11 +97,11 @@ TEST(AssistdServerTest, ReflectionListsTheContract) {
 TEST(AssistdServerTest, ServicesNotBuiltYetAnswerUnimplemented) {
   TempDir dir;
   ASSERT_OK_AND_ASSIGN(auto server, AssistdServer::Start(TestOptions(dir)));
-  auto stub = v1::FileService::NewStub(Connect(*server));
+  auto stub = v1::VectorStoreService::NewStub(Connect(*server));
   grpc::ClientContext ctx;
-  v1::GetFileRequest req;
-  v1::File file;
-  EXPECT_EQ(stub->GetFile(&ctx, req, &file).error_code(),
+  v1::GetVectorStoreRequest req;
+  v1::VectorStore store;
+  EXPECT_EQ(stub->GetVectorStore(&ctx, req, &store).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }
 

@@ -1,0 +1,28 @@
+#ifndef ASSISTD_SERVICES_COMMON_PROJECT_H_
+#define ASSISTD_SERVICES_COMMON_PROJECT_H_
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/server_context.h>
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace assistd {
+
+// Call metadata key naming the caller's project (see common.proto).
+inline constexpr char kProjectMetadataKey[] = "x-assistd-project";
+// The project of calls that carry no key (until API keys exist).
+inline constexpr char kDefaultProject[] = "default";
+
+// The caller's project. InvalidArgument if the value is not 1-64
+// characters of [A-Za-z0-9_-].
+absl::StatusOr<std::string> ProjectOf(const grpc::ServerContext& ctx);
+
+// Marks an outgoing call (service to service) as made for `project`.
+void SetProject(grpc::ClientContext* ctx, absl::string_view project);
+
+}  // namespace assistd
+
+#endif  // ASSISTD_SERVICES_COMMON_PROJECT_H_
