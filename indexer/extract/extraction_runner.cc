@@ -1,89 +1,20 @@
 #include "indexer/extract/extraction_runner.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <thread>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 #include "indexer/extract/document_codec.h"
-
-extern char** environ;
 
 namespace assistd::extract {
 namespace {
-
-// A spawned worker with its stdout pipe; killed and reaped on destruction
-// unless reaped already.
-struct Worker {
-  pid_t pid = -1;
-  int out_fd = -1;
-  ~Worker() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    if (out_fd >= 0) close(out_fd);
-  }
-};
-
-absl::Status Spawn(const std::vector<std::string>& argv, Worker* w) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe2: ", std::strerror(errno)));
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  // Nothing of the server's (sockets, databases) reaches the parser.
-  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-  std::vector<char*> cargv;
-  for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  char* empty_env[] = {nullptr};
-  int rc = posix_spawn(&w->pid, cargv[0], &actions, nullptr, cargv.data(), empty_env);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
-  if (rc != 0) {
-    close(fds[0]);
-    w->pid = -1;
-    return absl::InternalError(
-        absl::StrCat("cannot start ", argv[0], ": ", std::strerror(rc)));
-  }
-  w->out_fd = fds[0];
-  return absl::OkStatus();
-}
-
-// Reads the worker's stdout until EOF. False on timeout or oversize output.
-absl::Status ReadOutput(Worker* w, absl::Time deadline, int64_t max_bytes,
-                        std::string* out) {
-  char buf[65536];
-  while (true) {
-    const int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
-    if (ms <= 0) return absl::DeadlineExceededError("");
-    pollfd p{w->out_fd, POLLIN, 0};
-    int ready = poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 1 << 30)));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) continue;  // re-check the deadline
-    ssize_t n = read(w->out_fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return absl::OkStatus();
-    out->append(buf, static_cast<size_t>(n));
-    if (static_cast<int64_t>(out->size()) > max_bytes) {
-      return absl::ResourceExhaustedError("");
-    }
-  }
-}
 
 absl::Status DescribeDeath(int status, const ExtractionRunnerOptions& o) {
   if (WIFSIGNALED(status)) {
@@ -119,7 +50,9 @@ absl::StatusOr<std::unique_ptr<ExtractionRunner>> ExtractionRunner::Create(
     options.max_concurrent =
         std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   }
-  return std::unique_ptr<ExtractionRunner>(new ExtractionRunner(std::move(options)));
+  std::unique_ptr<ExtractionRunner> runner(new ExtractionRunner(std::move(options)));
+  RETURN_IF_ERROR(runner->Zygote().status());  // fail at startup, not on first use
+  return runner;
 }
 
 absl::StatusOr<Document> ExtractionRunner::Extract(const std::string& path,
@@ -139,33 +72,43 @@ absl::StatusOr<Document> ExtractionRunner::Extract(const std::string& path,
   return result;
 }
 
+absl::StatusOr<std::shared_ptr<ZygoteClient>> ExtractionRunner::Zygote() {
+  absl::MutexLock lock(&mu_);
+  if (zygote_ == nullptr || zygote_->dead()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<ZygoteClient> fresh,
+                     ZygoteClient::Start(options_.worker_path));
+    zygote_ = std::move(fresh);
+  }
+  return zygote_;
+}
+
 absl::StatusOr<Document> ExtractionRunner::RunWorker(const std::string& path,
                                                      absl::string_view filename) {
-  const absl::Time deadline = absl::Now() + options_.wall_limit;
-  Worker w;
-  absl::Status spawned = Spawn(
-      {options_.worker_path,
-       absl::StrCat(absl::ToInt64Seconds(options_.cpu_limit)),
-       absl::StrCat(options_.memory_limit_bytes), path, std::string(filename)},
-      &w);
-  if (!spawned.ok()) return spawned;
-  std::string output;
-  absl::Status read = ReadOutput(&w, deadline, options_.max_result_bytes, &output);
-  if (absl::IsDeadlineExceeded(read)) {
+  ZygoteJob job;
+  job.path = path;
+  job.filename = std::string(filename);
+  job.cpu_seconds = static_cast<uint32_t>(std::max<int64_t>(1, absl::ToInt64Seconds(options_.cpu_limit)));
+  job.memory_bytes = static_cast<uint64_t>(options_.memory_limit_bytes);
+  job.deadline = absl::Now() + options_.wall_limit;
+  job.max_output_bytes = options_.max_result_bytes;
+  absl::StatusOr<ZygoteOutcome> outcome = absl::UnavailableError("not run");
+  // A zygote that died (rare: nothing hostile runs in it) is replaced once.
+  for (int attempt = 0; attempt < 2 && absl::IsUnavailable(outcome.status()); ++attempt) {
+    ASSIGN_OR_RETURN(std::shared_ptr<ZygoteClient> zygote, Zygote());
+    outcome = zygote->Run(job);
+  }
+  if (!outcome.ok()) return outcome.status();
+  if (outcome->timed_out) {
     return InvalidFile(absl::StrCat("extraction did not finish within ",
                                     absl::FormatDuration(options_.wall_limit)));
   }
-  if (absl::IsResourceExhausted(read)) {
+  if (outcome->too_large) {
     return InvalidFile(absl::StrCat("the extracted text is larger than ",
                                     options_.max_result_bytes, " bytes"));
   }
-  int status = 0;
-  waitpid(w.pid, &status, 0);
-  w.pid = -1;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return DescribeDeath(status, options_);
-  }
-  absl::StatusOr<Document> result = DecodeResult(output);
+  const int status = outcome->wait_status;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return DescribeDeath(status, options_);
+  absl::StatusOr<Document> result = DecodeResult(outcome->output);
   if (absl::IsDataLoss(result.status())) {
     return InvalidFile("the extraction worker returned a malformed result");
   }

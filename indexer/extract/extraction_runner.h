@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "indexer/extract/document.h"
+#include "indexer/extract/zygote_client.h"
 
 namespace assistd::extract {
 
@@ -28,13 +29,16 @@ struct ExtractionRunnerOptions {
   int max_concurrent = 0;
 };
 
-// Extracts files in worker processes: one short-lived process per file, at
-// most max_concurrent at a time (callers beyond that wait their turn). A
-// worker that crashes, exceeds a limit or prints garbage fails that file
-// with InvalidFile and affects nothing else. Thread-safe.
+// Extracts files in worker processes: one short-lived process per file,
+// forked from a pre-initialised zygote (`worker --zygote`), at most
+// max_concurrent at a time (callers beyond that wait their turn). A worker
+// that crashes, exceeds a limit or prints garbage fails that file with
+// InvalidFile and affects nothing else; a zygote that dies is replaced.
+// Thread-safe.
 class ExtractionRunner {
  public:
-  // FailedPrecondition if the worker binary is missing or not executable.
+  // Starts the zygote. FailedPrecondition if the worker binary is missing or
+  // not executable; Internal if it cannot be started.
   static absl::StatusOr<std::unique_ptr<ExtractionRunner>> Create(
       ExtractionRunnerOptions options);
   ExtractionRunner(const ExtractionRunner&) = delete;
@@ -54,10 +58,15 @@ class ExtractionRunner {
       : options_(std::move(options)) {}
   absl::StatusOr<Document> RunWorker(const std::string& path,
                                      absl::string_view filename);
+  // The live zygote, started anew if the last one died.
+  absl::StatusOr<std::shared_ptr<ZygoteClient>> Zygote();
 
   const ExtractionRunnerOptions options_;
   absl::Mutex mu_;
   int running_ ABSL_GUARDED_BY(mu_) = 0;
+  // Shared: jobs in flight keep using the zygote they started on while a
+  // replacement is made for new ones.
+  std::shared_ptr<ZygoteClient> zygote_ ABSL_GUARDED_BY(mu_);
 };
 
 // The worker binary installed next to the running executable

@@ -1,19 +1,16 @@
 #include "indexer/extract/format_detect.h"
 
-#include <zip.h>
-
-#include <cerrno>
 #include <cstddef>
-#include <cstdio>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "indexer/extract/file_prefix.h"
+#include "indexer/extract/office_archive.h"
 #include "indexer/extract/text_cleanup.h"
 
 namespace assistd::extract {
@@ -22,7 +19,6 @@ namespace {
 // How much of the file is read for magic bytes and the text/binary check.
 constexpr size_t kSniffBytes = 64 * 1024;
 constexpr size_t kPdfMagicWindow = 1024;
-constexpr absl::string_view kOleMagic = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 struct ExtensionList {
   Format format;
@@ -58,23 +54,6 @@ Format FormatFromExtension(absl::string_view filename) {
   return Format::kUnknown;
 }
 
-absl::StatusOr<std::string> ReadPrefix(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                             &std::fclose);
-  if (file == nullptr) {
-    const int error = errno;
-    return absl::Status(absl::ErrnoToStatusCode(error),
-                        absl::StrCat("cannot open ", path));
-  }
-  std::string prefix(kSniffBytes, '\0');
-  const size_t n = std::fread(prefix.data(), 1, prefix.size(), file.get());
-  if (std::ferror(file.get())) {
-    return absl::DataLossError(absl::StrCat("cannot read ", path));
-  }
-  prefix.resize(n);
-  return prefix;
-}
-
 bool IsOffice(Format format) {
   return format == Format::kDocx || format == Format::kPptx;
 }
@@ -86,18 +65,12 @@ bool IsOffice(Format format) {
 Format ClassifyZip(const std::string& path, Format by_extension) {
   const Format fallback =
       IsOffice(by_extension) ? by_extension : Format::kUnknown;
-  int error = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &error);
-  if (archive == nullptr) return fallback;
-  Format format = fallback;
-  if (zip_name_locate(archive, "word/document.xml", ZIP_FL_NOCASE) >= 0) {
-    format = Format::kDocx;
-  } else if (zip_name_locate(archive, "ppt/presentation.xml", ZIP_FL_NOCASE) >=
-             0) {
-    format = Format::kPptx;
-  }
-  zip_discard(archive);
-  return format;
+  absl::StatusOr<std::unique_ptr<OfficeArchive>> archive =
+      OfficeArchive::Open(path, "ZIP");
+  if (!archive.ok()) return fallback;
+  if ((*archive)->Contains("word/document.xml")) return Format::kDocx;
+  if ((*archive)->Contains("ppt/presentation.xml")) return Format::kPptx;
+  return fallback;
 }
 
 bool IsText(Format format) {
@@ -141,7 +114,7 @@ bool StartsLikeHtml(absl::string_view sample) {
 
 absl::StatusOr<Format> DetectFormat(const std::string& path,
                                     absl::string_view filename) {
-  absl::StatusOr<std::string> read = ReadPrefix(path);
+  absl::StatusOr<std::string> read = ReadFilePrefix(path, kSniffBytes);
   if (!read.ok()) return read.status();
   const absl::string_view sample = *read;
   const Format by_extension = FormatFromExtension(filename);

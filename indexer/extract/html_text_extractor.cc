@@ -3,7 +3,6 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 
 #include <climits>
 #include <cstddef>
@@ -14,44 +13,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "indexer/extract/libxml_quiet.h"
 #include "indexer/extract/text_cleanup.h"
 
 namespace assistd::extract {
 namespace {
-
-void IgnoreGenericError(void* /*ctx*/, const char* /*msg*/, ...) {}
-void IgnoreStructuredError(void* /*ctx*/, xmlErrorPtr /*error*/) {}
-
-// Silences libxml2's error output for the current thread while in scope.
-// libxml2 keeps these handlers per thread, so concurrent parses (and other
-// users of libxml2 on other threads) are unaffected.
-class ScopedXmlErrorSilencer {
- public:
-  ScopedXmlErrorSilencer()
-      : generic_(xmlGenericError),
-        generic_context_(xmlGenericErrorContext),
-        structured_(xmlStructuredError),
-        structured_context_(xmlStructuredErrorContext) {
-    xmlSetGenericErrorFunc(nullptr, &IgnoreGenericError);
-    xmlSetStructuredErrorFunc(nullptr, &IgnoreStructuredError);
-  }
-  ~ScopedXmlErrorSilencer() {
-    xmlSetGenericErrorFunc(generic_context_, generic_);
-    xmlSetStructuredErrorFunc(structured_context_, structured_);
-  }
-  ScopedXmlErrorSilencer(const ScopedXmlErrorSilencer&) = delete;
-  ScopedXmlErrorSilencer& operator=(const ScopedXmlErrorSilencer&) = delete;
-
- private:
-  xmlGenericErrorFunc generic_;
-  void* generic_context_;
-  xmlStructuredErrorFunc structured_;
-  void* structured_context_;
-};
-
-// xmlInitParser is not thread-safe in libxml2 2.9: run it while the program
-// is still single-threaded (static initialisation), not on first use.
-[[maybe_unused]] const bool kLibxml2Initialized = (xmlInitParser(), true);
 
 struct DocDeleter {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
@@ -217,7 +183,7 @@ DocPtr ParseHtml(absl::string_view bytes) {
     if (absl::StartsWith(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
     if (SanitizeUtf8(bytes) == bytes) encoding = "UTF-8";
   }
-  ScopedXmlErrorSilencer silence;
+  ScopedLibxmlQuiet quiet;
   return DocPtr(htmlReadMemory(bytes.data(), static_cast<int>(bytes.size()),
                                /*URL=*/nullptr, encoding,
                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |

@@ -2,13 +2,8 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <zip.h>
 
-#include <cerrno>
 #include <climits>
-#include <cstdint>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,43 +20,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
+#include "indexer/extract/libxml_quiet.h"
 #include "indexer/extract/text_cleanup.h"
 
 namespace assistd::extract {
 namespace {
-
-void IgnoreGenericError(void* /*ctx*/, const char* /*msg*/, ...) {}
-void IgnoreStructuredError(void* /*ctx*/, xmlErrorPtr /*error*/) {}
-
-// Silences libxml2's error output for the current thread while in scope
-// (libxml2 keeps these handlers per thread).
-class ScopedXmlErrorSilencer {
- public:
-  ScopedXmlErrorSilencer()
-      : generic_(xmlGenericError),
-        generic_context_(xmlGenericErrorContext),
-        structured_(xmlStructuredError),
-        structured_context_(xmlStructuredErrorContext) {
-    xmlSetGenericErrorFunc(nullptr, &IgnoreGenericError);
-    xmlSetStructuredErrorFunc(nullptr, &IgnoreStructuredError);
-  }
-  ~ScopedXmlErrorSilencer() {
-    xmlSetGenericErrorFunc(generic_context_, generic_);
-    xmlSetStructuredErrorFunc(structured_context_, structured_);
-  }
-  ScopedXmlErrorSilencer(const ScopedXmlErrorSilencer&) = delete;
-  ScopedXmlErrorSilencer& operator=(const ScopedXmlErrorSilencer&) = delete;
-
- private:
-  xmlGenericErrorFunc generic_;
-  void* generic_context_;
-  xmlStructuredErrorFunc structured_;
-  void* structured_context_;
-};
-
-// xmlInitParser is not thread-safe in libxml2 2.9: run it while the program
-// is still single-threaded (static initialisation), not on first use.
-[[maybe_unused]] const bool kLibxml2Initialized = (xmlInitParser(), true);
 
 struct DocDeleter {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
@@ -76,7 +39,7 @@ absl::StatusOr<DocPtr> ParseXml(absl::string_view xml, absl::string_view part) {
   if (xml.size() > static_cast<size_t>(INT_MAX)) {
     return InvalidFile(absl::StrCat(part, " is too large"));
   }
-  ScopedXmlErrorSilencer silence;
+  ScopedLibxmlQuiet quiet;
   DocPtr doc(
       xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
                     /*URL=*/nullptr, /*encoding=*/nullptr,
@@ -177,127 +140,6 @@ std::vector<TextPage> ToPages(const std::vector<std::string>& sections,
   }
   if (pages.empty()) pages.push_back(TextPage{1, "", true});
   return pages;
-}
-
-struct ZipDiscarder {
-  void operator()(zip_t* archive) const { zip_discard(archive); }
-};
-struct ZipFileCloser {
-  void operator()(zip_file_t* file) const { zip_fclose(file); }
-};
-
-// A ZIP package read with byte caps. Not thread-safe.
-class OfficeArchive {
- public:
-  // `kind` ("DOCX", "PPTX") names the document in errors.
-  static absl::StatusOr<std::unique_ptr<OfficeArchive>> Open(
-      const std::string& path, absl::string_view kind,
-      const OfficeLimits& limits);
-
-  // The inflated bytes of part `name`, std::nullopt if there is none.
-  // InvalidFile if it is corrupt or inflates past a cap.
-  absl::StatusOr<std::optional<std::string>> Read(const std::string& name);
-  // As Read, but a missing part is InvalidFile.
-  absl::StatusOr<std::string> ReadRequired(const std::string& name);
-
- private:
-  OfficeArchive(zip_t* archive, absl::string_view kind, OfficeLimits limits)
-      : archive_(archive), kind_(kind), limits_(limits) {}
-
-  std::unique_ptr<zip_t, ZipDiscarder> archive_;
-  const std::string kind_;
-  const OfficeLimits limits_;
-  int64_t total_read_ = 0;  // inflated bytes read so far, all parts
-};
-
-absl::StatusOr<std::unique_ptr<OfficeArchive>> OfficeArchive::Open(
-    const std::string& path, absl::string_view kind,
-    const OfficeLimits& limits) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                             &std::fclose);
-  if (file == nullptr) {
-    const int error = errno;
-    return absl::Status(absl::ErrnoToStatusCode(error),
-                        absl::StrCat("cannot open ", path));
-  }
-  char magic[8] = {};
-  const size_t n = std::fread(magic, 1, sizeof(magic), file.get());
-  file.reset();
-  if (absl::string_view(magic, n) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-    // Office wraps a password-protected package in an OLE compound file.
-    return UnsupportedFile(absl::StrCat(
-        kind, " is encrypted (or is a legacy binary Office file)"));
-  }
-  int error = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &error);
-  if (archive == nullptr) {
-    zip_error_t zip_error;
-    zip_error_init_with_code(&zip_error, error);
-    absl::Status status = InvalidFile(absl::StrCat(
-        kind, " is not a valid ZIP archive: ", zip_error_strerror(&zip_error)));
-    zip_error_fini(&zip_error);
-    return status;
-  }
-  return std::unique_ptr<OfficeArchive>(
-      new OfficeArchive(archive, kind, limits));
-}
-
-absl::StatusOr<std::optional<std::string>> OfficeArchive::Read(
-    const std::string& name) {
-  zip_int64_t index = zip_name_locate(archive_.get(), name.c_str(), 0);
-  if (index < 0) {  // part names are case-insensitive
-    index = zip_name_locate(archive_.get(), name.c_str(), ZIP_FL_NOCASE);
-  }
-  if (index < 0) return std::nullopt;
-  const std::string bomb = absl::StrCat(
-      kind_, " entry ", name, " inflates past the size limit (zip bomb?)");
-  zip_stat_t stat;
-  zip_stat_init(&stat);
-  const bool sized = zip_stat_index(archive_.get(), index, 0, &stat) == 0 &&
-                     (stat.valid & ZIP_STAT_SIZE) != 0;
-  if (sized && stat.size > static_cast<zip_uint64_t>(limits_.max_entry_bytes)) {
-    return InvalidFile(bomb);
-  }
-  std::unique_ptr<zip_file_t, ZipFileCloser> file(
-      zip_fopen_index(archive_.get(), index, 0));
-  if (file == nullptr) {
-    const int code = zip_error_code_zip(zip_get_error(archive_.get()));
-    if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_ENCRNOTSUPP) {
-      return UnsupportedFile(absl::StrCat(kind_, " is encrypted"));
-    }
-    return InvalidFile(absl::StrCat(kind_, " entry ", name, " cannot be read: ",
-                                    zip_strerror(archive_.get())));
-  }
-  // The declared size may lie: count what actually inflates.
-  std::string data;
-  if (sized) data.reserve(stat.size);
-  char buffer[64 * 1024];
-  int64_t entry_bytes = 0;
-  for (;;) {
-    const zip_int64_t n = zip_fread(file.get(), buffer, sizeof(buffer));
-    if (n < 0) {
-      return InvalidFile(absl::StrCat(kind_, " entry ", name, " is corrupt: ",
-                                      zip_file_strerror(file.get())));
-    }
-    if (n == 0) break;
-    entry_bytes += n;
-    total_read_ += n;
-    if (entry_bytes > limits_.max_entry_bytes ||
-        total_read_ > limits_.max_total_bytes) {
-      return InvalidFile(bomb);
-    }
-    data.append(buffer, static_cast<size_t>(n));
-  }
-  return data;
-}
-
-absl::StatusOr<std::string> OfficeArchive::ReadRequired(
-    const std::string& name) {
-  ASSIGN_OR_RETURN(std::optional<std::string> data, Read(name));
-  if (!data.has_value()) {
-    return InvalidFile(absl::StrCat(kind_, " has no ", name));
-  }
-  return *std::move(data);
 }
 
 // Style ids of paragraphs that start a section: the built-in ids plus any

@@ -1,11 +1,11 @@
 #ifndef ASSISTD_INDEXER_EXTRACT_OFFICE_TEXT_EXTRACTOR_H_
 #define ASSISTD_INDEXER_EXTRACT_OFFICE_TEXT_EXTRACTOR_H_
 
-#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "indexer/extract/document.h"
+#include "indexer/extract/office_archive.h"
 
 namespace assistd::extract {
 
@@ -17,7 +17,8 @@ namespace assistd::extract {
 // 256 MiB, or all entries read together past 1 GiB, is InvalidFile (zip
 // bomb); the bytes are counted as they inflate, not taken from the archive's
 // declared sizes. XML entities are never expanded and a part with a DTD is
-// InvalidFile. NotFound (or the errno's code) if `path` can't be opened.
+// InvalidFile. NotFound (or the errno's code) if `path` can't be opened,
+// DataLoss if it can't be read.
 absl::StatusOr<Document> ExtractDocx(const std::string& path);
 
 // PPTX: one section per slide in presentation order (ppt/presentation.xml
@@ -26,16 +27,7 @@ absl::StatusOr<Document> ExtractDocx(const std::string& path);
 // so section numbers are slide numbers. Errors as ExtractDocx.
 absl::StatusOr<Document> ExtractPptx(const std::string& path);
 
-// Caps on what one archive may inflate to. The defaults are the limits
-// stated above; tests (or a caller with a tighter memory budget) lower them.
-struct OfficeLimits {
-  // An entry inflating past this many bytes is InvalidFile.
-  int64_t max_entry_bytes = int64_t{256} << 20;
-  // All entries read from one archive together; past this is InvalidFile.
-  int64_t max_total_bytes = int64_t{1} << 30;
-};
-
-// As above, with `limits` instead of the defaults.
+// As above, with `limits` (office_archive.h) instead of the defaults.
 absl::StatusOr<Document> ExtractDocx(const std::string& path,
                                      const OfficeLimits& limits);
 absl::StatusOr<Document> ExtractPptx(const std::string& path,

@@ -61,4 +61,22 @@ absl::StatusOr<Document> ExtractPdf(const std::string& path) {
   return out;
 }
 
+void WarmUpPdfEngine() {
+  // No xref table: poppler reconstructs it, which also warms that path.
+  static constexpr char kPdf[] =
+      "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+      "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+      "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]"
+      "/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>endobj\n"
+      "4 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+      "5 0 obj<</Length 37>>stream\nBT /F1 12 Tf 10 100 Td (warm) Tj ET\nendstream endobj\n"
+      "trailer<</Root 1 0 R>>\n%%EOF\n";
+  poppler::set_debug_error_function(IgnorePopplerMessage, nullptr);
+  std::unique_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(kPdf, sizeof(kPdf) - 1));
+  if (doc == nullptr || doc->pages() < 1) return;
+  std::unique_ptr<poppler::page> page(doc->create_page(0));
+  if (page != nullptr) (void)PageText(*page);
+}
+
 }  // namespace assistd::extract

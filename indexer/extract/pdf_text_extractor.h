@@ -16,6 +16,11 @@ namespace assistd::extract {
 // extraction_worker.h), which bounds CPU, memory and time.
 absl::StatusOr<Document> ExtractPdf(const std::string& path);
 
+// Loads and extracts a tiny built-in PDF, so poppler's global state (font
+// configuration, character maps) is initialised once in the extraction
+// zygote and inherited by every forked child instead of rebuilt per file.
+void WarmUpPdfEngine();
+
 }  // namespace assistd::extract
 
 #endif  // ASSISTD_INDEXER_EXTRACT_PDF_TEXT_EXTRACTOR_H_

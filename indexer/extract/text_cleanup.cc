@@ -232,7 +232,8 @@ std::string SanitizeUtf8(absl::string_view s) {
   return out;
 }
 
-std::string CleanExtractedText(absl::string_view text) {
+std::string CleanExtractedText(absl::string_view text,
+                               const CleanupOptions& options) {
   const std::string normalized = NormalizeCharacters(text);
   LineWriter writer(normalized.size());
   std::string line;  // held back: the next line may continue it
@@ -240,7 +241,8 @@ std::string CleanExtractedText(absl::string_view text) {
   for (absl::string_view piece : absl::StrSplit(normalized, '\n')) {
     std::string next(piece);
     StripTrailingBlanks(&next);
-    const size_t hyphen = have_line ? BrokenWordHyphen(line) : 0;
+    const size_t hyphen =
+        have_line && options.join_hyphenated_words ? BrokenWordHyphen(line) : 0;
     if (hyphen > 0 && StartsWithLowercase(next)) {
       line.resize(line.size() - hyphen);
       line += next;

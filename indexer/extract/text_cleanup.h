@@ -19,20 +19,30 @@ std::string DecodeToUtf8(absl::string_view bytes);
 // be UTF-8, e.g. from a parser).
 std::string SanitizeUtf8(absl::string_view s);
 
+// How CleanExtractedText treats line ends.
+struct CleanupOptions {
+  // Join words hyphenated across a line break (see below). Right for prose
+  // (PDF, Office, HTML, plain text, Markdown); wrong for source code, JSON
+  // and CSV, where "foo-\nbar" is meant as written.
+  bool join_hyphenated_words = true;
+};
+
 // Cleans extracted text (valid UTF-8 in, valid UTF-8 out):
 // - "\r\n" and "\r" become "\n"; form feed becomes "\n";
 // - C0 and C1 control characters other than \n and \t are removed (DEL
 //   too), as are U+FFFE/U+FFFF and zero-width no-break spaces (U+FEFF)
 //   inside the text;
-// - a word broken by a hyphen at a line end is joined ("exam-\nple" ->
-//   "example") when a letter precedes the hyphen and the next line starts
-//   with a lowercase letter (Latin, Greek or Cyrillic); soft hyphens
-//   (U+00AD) and U+2010 at line ends are joined the same way, and soft
-//   hyphens are removed elsewhere;
+// - with options.join_hyphenated_words, a word broken by a hyphen at a line
+//   end is joined ("exam-\nple" -> "example") when a letter precedes the
+//   hyphen and the next line starts with a lowercase letter (Latin, Greek or
+//   Cyrillic); soft hyphens (U+00AD) and U+2010 at line ends are joined the
+//   same way. Without it, every line break stays where it is;
+// - soft hyphens are removed (at line ends too);
 // - trailing spaces and tabs on each line are dropped and runs of more than
 //   two blank lines collapse to two.
 // Invalid UTF-8 in `text` becomes U+FFFD rather than passing through.
-std::string CleanExtractedText(absl::string_view text);
+std::string CleanExtractedText(absl::string_view text,
+                               const CleanupOptions& options = {});
 
 }  // namespace assistd::extract
 

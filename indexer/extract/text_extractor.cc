@@ -115,6 +115,12 @@ bool IsPlainTextFormat(Format format) {
          format == Format::kCode;
 }
 
+// Text and Markdown: words hyphenated across lines are joined. Code, JSON
+// and CSV keep "foo-\nbar" as written.
+bool IsProse(Format format) {
+  return format == Format::kText || format == Format::kMarkdown;
+}
+
 }  // namespace
 
 absl::StatusOr<Document> ExtractPlainText(absl::string_view bytes,
@@ -124,12 +130,14 @@ absl::StatusOr<Document> ExtractPlainText(absl::string_view bytes,
         "ExtractPlainText called for format ", FormatName(format)));
   }
   const std::string decoded = DecodeToUtf8(bytes);
+  CleanupOptions cleanup;
+  cleanup.join_hyphenated_words = IsProse(format);
   std::vector<std::string> sections;
   if (format == Format::kMarkdown) {
-    sections = SplitMarkdown(CleanExtractedText(decoded));
+    sections = SplitMarkdown(CleanExtractedText(decoded, cleanup));
   } else {
     for (absl::string_view page : absl::StrSplit(decoded, '\f')) {
-      AppendSplit(CleanExtractedText(page), &sections);
+      AppendSplit(CleanExtractedText(page, cleanup), &sections);
     }
   }
   Document doc;

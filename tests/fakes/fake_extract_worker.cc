@@ -1,9 +1,10 @@
-// A stand-in for assistd-extract-worker that misbehaves on request, to test
-// ExtractionRunner's supervision. Same command line as the real worker; the
-// FILENAME argument chooses the behaviour:
-//   ok       a one-page document      crash   SIGSEGV
-//   hang     blocks forever           garbage writes bytes that decode to nothing
-//   flood    writes without end       exit7   exits 7 without output
+// A stand-in for assistd-extract-worker (same zygote protocol) whose
+// children misbehave on request, to test ExtractionRunner's supervision.
+// The FILENAME of a job chooses the behaviour:
+//   ok       a one-page document      crash     SIGSEGV
+//   hang     blocks forever           garbage   bytes that decode to nothing
+//   flood    writes without end       exit7     exits 7 without output
+//   kill-zygote  kills the zygote itself (the runner must start a new one)
 
 #include <signal.h>
 #include <unistd.h>
@@ -12,28 +13,41 @@
 #include <string>
 
 #include "indexer/extract/document_codec.h"
+#include "indexer/extract/extraction_zygote.h"
 
-int main(int argc, char** argv) {
-  if (argc != 5) return 2;
-  const std::string mode = argv[4];
+namespace {
+
+using assistd::extract::Document;
+
+absl::StatusOr<Document> Misbehave(const std::string& path, const std::string& mode) {
   if (mode == "crash") raise(SIGSEGV);
+  if (mode == "kill-zygote") {
+    kill(getppid(), SIGKILL);
+    while (true) pause();  // PDEATHSIG ends this child too
+  }
   if (mode == "hang") {
     while (true) pause();
   }
-  if (mode == "exit7") return 7;
-  std::string out;
+  if (mode == "exit7") _exit(7);
   if (mode == "garbage") {
-    out = "this is not a result";
-  } else if (mode == "flood") {
+    (void)!write(STDOUT_FILENO, "not a result", 12);
+    _exit(0);
+  }
+  if (mode == "flood") {
     std::string block(1 << 16, 'x');
     while (write(STDOUT_FILENO, block.data(), block.size()) > 0) {
     }
-    return 0;
-  } else {
-    assistd::extract::Document doc;
-    doc.format = assistd::extract::Format::kText;
-    doc.pages = {{1, std::string("fake text of ") + argv[3], true}};
-    out = assistd::extract::EncodeResult(doc);
+    _exit(0);
   }
-  return write(STDOUT_FILENO, out.data(), out.size()) == static_cast<ssize_t>(out.size()) ? 0 : 1;
+  Document doc;
+  doc.format = assistd::extract::Format::kText;
+  doc.pages = {{1, "fake text of " + path, true}};
+  return doc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2 || std::strcmp(argv[1], "--zygote") != 0) return 2;
+  return assistd::extract::RunExtractionZygote(3, Misbehave);
 }

@@ -84,6 +84,13 @@ TEST(ExtractionRunnerTest, RunsAtMostMaxConcurrentWorkersAndServesEveryCaller) {
   EXPECT_EQ(ok.load(), 8);
 }
 
+TEST(ExtractionRunnerTest, ADeadZygoteIsReplaced) {
+  auto runner = FakeRunner();
+  EXPECT_THAT(runner->Extract("/p", "kill-zygote"),
+              StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_OK(runner->Extract("/p", "ok"));
+}
+
 // The real worker on real input.
 std::unique_ptr<ExtractionRunner> RealRunner(absl::Duration cpu,
                                              int64_t memory) {

@@ -1,15 +1,12 @@
 #include "indexer/extract/format_detect.h"
 
-#include <zip.h>
-
-#include <fstream>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/indexer/extract/extract_test_util.h"
 #include "tests/util/status_matchers.h"
 #include "tests/util/temp_dir.h"
 
@@ -19,30 +16,20 @@ namespace {
 using ::assistd::testing::IsOkAndHolds;
 using ::assistd::testing::StatusIs;
 using ::assistd::testing::TempDir;
+using ::assistd::testing::WriteBytes;
+using ::assistd::testing::ZipEntries;
 
 class FormatDetectTest : public ::testing::Test {
  protected:
   // Writes `bytes` to a fresh file and returns its path. The file name is
   // deliberately unrelated to the user's file name.
   std::string Write(const std::string& bytes) {
-    const std::string path = dir_.File("upload" + std::to_string(count_++));
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
+    return WriteBytes(dir_.File("upload" + std::to_string(count_++)), bytes);
   }
 
-  std::string WriteZip(
-      const std::vector<std::pair<std::string, std::string>>& entries) {
-    const std::string path = dir_.File("zip" + std::to_string(count_++));
-    int error = 0;
-    zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
-    EXPECT_NE(zip, nullptr);
-    for (const auto& [name, data] : entries) {
-      zip_source_t* source =
-          zip_source_buffer(zip, data.data(), data.size(), 0);
-      EXPECT_GE(zip_file_add(zip, name.c_str(), source, 0), 0);
-    }
-    EXPECT_EQ(zip_close(zip), 0);
-    return path;
+  std::string WriteZip(const ZipEntries& entries) {
+    return ::assistd::testing::WriteZip(
+        dir_.File("zip" + std::to_string(count_++)), entries);
   }
 
   TempDir dir_;

@@ -6,21 +6,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "indexer/extract/text_cleanup.h"
+#include "tests/unit/indexer/extract/extract_test_util.h"
 #include "tests/util/status_matchers.h"
 
 namespace assistd::extract {
 namespace {
 
+using ::assistd::testing::Texts;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::SizeIs;
-
-std::vector<std::string> Texts(const Document& doc) {
-  std::vector<std::string> texts;
-  for (const TextPage& page : doc.pages) texts.push_back(page.text);
-  return texts;
-}
 
 TEST(ExtractHtmlTest, DropsScriptStyleAndHead) {
   ASSERT_OK_AND_ASSIGN(

@@ -1,6 +1,7 @@
 #include "indexer/extract/text_cleanup.h"
 
 #include <string>
+#include <string_view>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -9,6 +10,17 @@ namespace assistd::extract {
 namespace {
 
 const std::string kFffd = "\xEF\xBF\xBD";
+
+// A byte-order mark, then `units` in the given byte order.
+std::string Utf16(std::u16string_view units, bool big_endian) {
+  std::string bytes = big_endian ? "\xFE\xFF" : "\xFF\xFE";
+  for (const char16_t unit : units) {
+    const char high = static_cast<char>(unit >> 8);
+    const char low = static_cast<char>(unit & 0xFF);
+    bytes += big_endian ? std::string{high, low} : std::string{low, high};
+  }
+  return bytes;
+}
 
 TEST(DecodeToUtf8Test, PassesValidUtf8Through) {
   EXPECT_EQ(DecodeToUtf8("plain caf\xC3\xA9 \xF0\x9F\x98\x80"),
@@ -19,37 +31,21 @@ TEST(DecodeToUtf8Test, DropsUtf8Bom) {
   EXPECT_EQ(DecodeToUtf8("\xEF\xBB\xBFhello"), "hello");
 }
 
-TEST(DecodeToUtf8Test, DecodesUtf16LittleEndianWithSurrogatePair) {
-  // BOM, "H", "é", U+1F600 as D83D DE00.
-  const std::string bytes(
-      "\xFF\xFE"
-      "H\0"
-      "\xE9\0"
-      "\x3D\xD8\x00\xDE",
-      10);
-  EXPECT_EQ(DecodeToUtf8(bytes), "H\xC3\xA9\xF0\x9F\x98\x80");
-}
-
-TEST(DecodeToUtf8Test, DecodesUtf16BigEndianWithSurrogatePair) {
-  const std::string bytes(
-      "\xFE\xFF"
-      "\0H"
-      "\0\xE9"
-      "\xD8\x3D\xDE\x00",
-      10);
-  EXPECT_EQ(DecodeToUtf8(bytes), "H\xC3\xA9\xF0\x9F\x98\x80");
+TEST(DecodeToUtf8Test, DecodesUtf16InBothByteOrders) {
+  EXPECT_EQ(DecodeToUtf8(std::string("\xFF\xFEH\0", 4)), "H");
+  EXPECT_EQ(DecodeToUtf8(std::string("\xFE\xFF\0H", 4)), "H");
+  for (const bool big_endian : {false, true}) {
+    EXPECT_EQ(DecodeToUtf8(Utf16(u"H\u00E9\U0001F600", big_endian)),
+              "H\xC3\xA9\xF0\x9F\x98\x80")
+        << "big endian: " << big_endian;
+  }
 }
 
 TEST(DecodeToUtf8Test, ReplacesLoneSurrogatesAndOddTrailingByte) {
   // A high surrogate followed by "A", a lone low surrogate, one stray byte.
-  const std::string bytes(
-      "\xFF\xFE"
-      "\x3D\xD8"
-      "A\0"
-      "\x00\xDE"
-      "B",
-      9);
-  EXPECT_EQ(DecodeToUtf8(bytes), kFffd + "A" + kFffd + kFffd);
+  const std::u16string units = {0xD83D, u'A', 0xDE00};
+  EXPECT_EQ(DecodeToUtf8(Utf16(units, false) + "B"),
+            kFffd + "A" + kFffd + kFffd);
 }
 
 TEST(DecodeToUtf8Test, ReplacesInvalidBytes) {
@@ -123,6 +119,23 @@ TEST(CleanExtractedTextTest, HandlesSoftHyphens) {
                                "op"),
             "coop");
   EXPECT_EQ(CleanExtractedText("end\xC2\xAD\nNext"), "end\nNext");
+}
+
+TEST(CleanExtractedTextTest, JoinsByDefault) {
+  EXPECT_TRUE(CleanupOptions().join_hyphenated_words);
+  EXPECT_EQ(CleanExtractedText("exam-\nple", CleanupOptions()), "example");
+}
+
+TEST(CleanExtractedTextTest, KeepsLineBreaksWhenJoiningIsOff) {
+  CleanupOptions options;
+  options.join_hyphenated_words = false;
+  EXPECT_EQ(CleanExtractedText("foo-\nbar", options), "foo-\nbar");
+  EXPECT_EQ(CleanExtractedText("x = a-\r\nb;  \r\nid-\n\tvalue", options),
+            "x = a-\nb;\nid-\n\tvalue");
+  EXPECT_EQ(CleanExtractedText("exam\xE2\x80\x90\nple", options),
+            "exam\xE2\x80\x90\nple");
+  // Soft hyphens are still dropped; the line break stays.
+  EXPECT_EQ(CleanExtractedText("exam\xC2\xAD\nple", options), "exam\nple");
 }
 
 TEST(CleanExtractedTextTest, DropsTrailingSpacesAndCollapsesBlankLines) {

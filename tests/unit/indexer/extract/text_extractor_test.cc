@@ -8,20 +8,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "indexer/extract/text_cleanup.h"
+#include "tests/unit/indexer/extract/extract_test_util.h"
 #include "tests/util/status_matchers.h"
 
 namespace assistd::extract {
 namespace {
 
 using ::assistd::testing::StatusIs;
+using ::assistd::testing::Texts;
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
-
-std::vector<std::string> Texts(const Document& doc) {
-  std::vector<std::string> texts;
-  for (const TextPage& page : doc.pages) texts.push_back(page.text);
-  return texts;
-}
 
 TEST(ExtractPlainTextTest, DecodesAndCleansText) {
   ASSERT_OK_AND_ASSIGN(
@@ -33,6 +29,19 @@ TEST(ExtractPlainTextTest, DecodesAndCleansText) {
   EXPECT_EQ(doc.pages[0].number, 1);
   EXPECT_TRUE(doc.pages[0].has_text_layer);
   EXPECT_EQ(doc.pages[0].text, "line one\nhyphen");
+}
+
+TEST(ExtractPlainTextTest, JoinsHyphenatedWordsOnlyInProse) {
+  const std::string source = "an exam-\nple of foo-\nbar";
+  for (const Format format : {Format::kText, Format::kMarkdown}) {
+    ASSERT_OK_AND_ASSIGN(Document doc, ExtractPlainText(source, format));
+    EXPECT_THAT(Texts(doc), ElementsAre("an example of foobar"))
+        << FormatName(format);
+  }
+  for (const Format format : {Format::kCode, Format::kJson, Format::kCsv}) {
+    ASSERT_OK_AND_ASSIGN(Document doc, ExtractPlainText(source, format));
+    EXPECT_THAT(Texts(doc), ElementsAre(source)) << FormatName(format);
+  }
 }
 
 TEST(ExtractPlainTextTest, DecodesUtf16) {
