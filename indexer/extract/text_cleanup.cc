@@ -7,71 +7,12 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/utf8.h"
 
 namespace assistd::extract {
 namespace {
 
-constexpr char32_t kReplacement = 0xFFFD;
 constexpr char32_t kSoftHyphen = 0x00AD;
-
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Decodes one code point at s[*pos] and advances *pos. An ill-formed
-// sequence yields U+FFFD and advances past its maximal valid prefix (at least
-// one byte), as Unicode recommends, so overlong forms, surrogates and values
-// past U+10FFFF never decode.
-char32_t NextCodePoint(absl::string_view s, size_t* pos) {
-  const auto byte = [&](size_t i) { return static_cast<uint8_t>(s[i]); };
-  const uint8_t b0 = byte(*pos);
-  if (b0 < 0x80) {
-    ++*pos;
-    return b0;
-  }
-  int len;
-  char32_t cp;
-  uint8_t lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2, cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3, cp = b0 & 0x0F;
-    if (b0 == 0xE0) lo = 0xA0;  // overlong
-    if (b0 == 0xED) hi = 0x9F;  // surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4, cp = b0 & 0x07;
-    if (b0 == 0xF0) lo = 0x90;  // overlong
-    if (b0 == 0xF4) hi = 0x8F;  // past U+10FFFF
-  } else {
-    ++*pos;
-    return kReplacement;
-  }
-  size_t i = *pos + 1;
-  for (int k = 1; k < len; ++k, ++i) {
-    const uint8_t lower = k == 1 ? lo : 0x80, upper = k == 1 ? hi : 0xBF;
-    if (i >= s.size() || byte(i) < lower || byte(i) > upper) {
-      *pos = i;
-      return kReplacement;
-    }
-    cp = (cp << 6) | (byte(i) & 0x3F);
-  }
-  *pos = i;
-  return cp;
-}
 
 std::string DecodeUtf16(absl::string_view bytes, bool big_endian) {
   std::string out;
@@ -93,9 +34,9 @@ std::string DecodeUtf16(absl::string_view bytes, bool big_endian) {
         continue;
       }
     }
-    AppendUtf8(u >= 0xD800 && u <= 0xDFFF ? kReplacement : u, &out);
+    AppendUtf8(u, &out);  // a lone surrogate becomes U+FFFD
   }
-  if (i < bytes.size()) AppendUtf8(kReplacement, &out);  // odd final byte
+  if (i < bytes.size()) AppendUtf8(kReplacementChar, &out);  // odd final byte
   return out;
 }
 
@@ -112,7 +53,9 @@ std::string NormalizeCharacters(absl::string_view text) {
   out.reserve(text.size());
   size_t pos = 0;
   while (pos < text.size()) {
-    const char32_t cp = NextCodePoint(text, &pos);
+    const Utf8Char c = DecodeUtf8At(text, pos);
+    const char32_t cp = c.code_point;
+    pos += c.length;
     if (cp == '\r') {
       if (pos < text.size() && text[pos] == '\n') ++pos;
       out.push_back('\n');
@@ -140,7 +83,7 @@ bool IsLowercaseLetter(char32_t cp) {
 bool IsLetter(char32_t cp) {
   return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
          (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != kSoftHyphen &&
-          cp != 0x2010 && cp != kReplacement);
+          cp != 0x2010 && cp != kReplacementChar);
 }
 
 void StripTrailingBlanks(std::string* line) {
@@ -149,33 +92,22 @@ void StripTrailingBlanks(std::string* line) {
   }
 }
 
-// Start of the character that ends at `end` in valid UTF-8 `s`.
-size_t PreviousCharStart(absl::string_view s, size_t end) {
-  size_t start = end - 1;
-  while (start > 0 && (static_cast<uint8_t>(s[start]) & 0xC0) == 0x80) {
-    --start;
-  }
-  return start;
-}
-
 // Length in bytes of the hyphen, soft hyphen or U+2010 HYPHEN ending `line`
 // if a letter precedes it (a word broken across lines), else 0.
 size_t BrokenWordHyphen(absl::string_view line) {
   if (line.empty()) return 0;
-  size_t last = PreviousCharStart(line, line.size());
-  size_t pos = last;
-  const char32_t hyphen = NextCodePoint(line, &pos);
-  if ((hyphen != '-' && hyphen != kSoftHyphen && hyphen != 0x2010) ||
-      last == 0) {
+  const Utf8Char hyphen = DecodeUtf8Before(line, line.size());
+  if ((hyphen.code_point != '-' && hyphen.code_point != kSoftHyphen &&
+       hyphen.code_point != 0x2010) ||
+      hyphen.length == line.size()) {
     return 0;
   }
-  pos = PreviousCharStart(line, last);
-  return IsLetter(NextCodePoint(line, &pos)) ? line.size() - last : 0;
+  const size_t last = line.size() - hyphen.length;
+  return IsLetter(DecodeUtf8Before(line, last).code_point) ? hyphen.length : 0;
 }
 
 bool StartsWithLowercase(absl::string_view line) {
-  size_t pos = 0;
-  return !line.empty() && IsLowercaseLetter(NextCodePoint(line, &pos));
+  return !line.empty() && IsLowercaseLetter(DecodeUtf8At(line, 0).code_point);
 }
 
 // Appends finished lines to a text, dropping soft hyphens and runs of more
@@ -221,13 +153,13 @@ std::string SanitizeUtf8(absl::string_view s) {
   out.reserve(s.size());
   size_t pos = 0;
   while (pos < s.size()) {
-    const size_t start = pos;
-    const char32_t cp = NextCodePoint(s, &pos);
-    if (cp == kReplacement && s.substr(start, pos - start) != "\xEF\xBF\xBD") {
-      AppendUtf8(kReplacement, &out);
+    const Utf8Char c = DecodeUtf8At(s, pos);
+    if (c.valid) {
+      out.append(s.data() + pos, c.length);
     } else {
-      out.append(s.data() + start, pos - start);
+      AppendUtf8(kReplacementChar, &out);
     }
+    pos += c.length;
   }
   return out;
 }

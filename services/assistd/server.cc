@@ -23,9 +23,9 @@
 #include "assistd/v1/runs.grpc.pb.h"
 #include "assistd/v1/sandbox.grpc.pb.h"
 #include "assistd/v1/threads.grpc.pb.h"
-#include "assistd/v1/vector_stores.grpc.pb.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "services/retrieval/retrieval_module.h"
 
 namespace assistd {
 namespace {
@@ -55,8 +55,11 @@ absl::StatusOr<std::unique_ptr<HostedService>> MakeModule(
       }
       return files::NewFilesModule(std::move(files), channels);
     }
-    case ServiceId::kRetrieval:
-      return std::make_unique<UnimplementedModule<v1::VectorStoreService::Service>>();
+    case ServiceId::kRetrieval: {
+      retrieval::RetrievalModuleOptions retrieval;
+      retrieval.data_dir = options.data_dir;
+      return retrieval::NewRetrievalModule(std::move(retrieval), channels);
+    }
     case ServiceId::kSandbox:
       return std::make_unique<UnimplementedModule<v1::SandboxService::Service>>();
     case ServiceId::kOrchestrator:
@@ -167,6 +170,9 @@ void AssistdServer::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->Shutdown();
+    // Background threads call other services through the server's
+    // in-process channel; they must finish while it still answers.
+    for (const auto& module : modules_) module->Stop();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }

@@ -16,6 +16,10 @@ class HostedService {
   virtual ~HostedService() = default;
   // The services to register; owned by this object.
   virtual std::vector<grpc::Service*> grpc_services() = 0;
+  // Stops background work that calls other services (ingestion workers,
+  // reapers), while the server can still answer those calls. The server
+  // calls it once, before it stops serving; RPCs in flight still work.
+  virtual void Stop() {}
 };
 
 }  // namespace assistd

@@ -157,7 +157,9 @@ absl::StatusOr<std::unique_ptr<FileStore>> FileStore::Create(FileStoreOptions op
   return store;
 }
 
-FileStore::~FileStore() {
+FileStore::~FileStore() { StopReaper(); }
+
+void FileStore::StopReaper() {
   {
     absl::MutexLock lock(&reaper_mu_);
     stopping_ = true;

@@ -70,6 +70,9 @@ class FileStore {
   // refers to (left by a crash), and starts the reaper.
   static absl::StatusOr<std::unique_ptr<FileStore>> Create(FileStoreOptions options);
   ~FileStore();  // stops the reaper
+  // Stops the background reaper (it calls the delete hook, which may call
+  // other services). Idempotent.
+  void StopReaper();
   FileStore(const FileStore&) = delete;
   FileStore& operator=(const FileStore&) = delete;
 

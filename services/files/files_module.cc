@@ -21,6 +21,7 @@ class FilesModule final : public HostedService {
               std::unique_ptr<FileStore> store)
       : runner_(std::move(runner)), store_(std::move(store)), service_(store_.get()) {}
   std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+  void Stop() override { store_->StopReaper(); }
 
  private:
   std::unique_ptr<extract::ExtractionRunner> runner_;

@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "assistd/v1/files.grpc.pb.h"
 #include "assistd/v1/runs.grpc.pb.h"
-#include "assistd/v1/vector_stores.grpc.pb.h"
+#include "assistd/v1/sandbox.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -97,11 +97,11 @@ TEST(AssistdServerTest, ReflectionListsTheContract) {
 TEST(AssistdServerTest, ServicesNotBuiltYetAnswerUnimplemented) {
   TempDir dir;
   ASSERT_OK_AND_ASSIGN(auto server, AssistdServer::Start(TestOptions(dir)));
-  auto stub = v1::VectorStoreService::NewStub(Connect(*server));
+  auto stub = v1::SandboxService::NewStub(Connect(*server));
   grpc::ClientContext ctx;
-  v1::GetVectorStoreRequest req;
-  v1::VectorStore store;
-  EXPECT_EQ(stub->GetVectorStore(&ctx, req, &store).error_code(),
+  v1::GetSessionRequest req;
+  v1::Session session;
+  EXPECT_EQ(stub->GetSession(&ctx, req, &session).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }
 

@@ -1,0 +1,600 @@
+// Retrieval speed at scale, on synthetic stores of --sizes chunks:
+//  - ingestion chunks/s: chunk (800/400), embed with the hashed embedder, one
+//    SQLite transaction per batch of documents (chunk rows with their
+//    embedding BLOB + FTS5 rows), then FAISS Add. Generating the text stands
+//    in for extraction and is excluded;
+//  - the cost of adding one more ~20-chunk document to the full store;
+//  - search latency (hybrid p50/p99, keyword-only and vector-only p50, k=10,
+//    one thread, after a warm-up);
+//  - resident memory, FAISS snapshot and SQLite file bytes per chunk;
+//  - restart (open SQLite, load the FAISS snapshot, one query) and the
+//    fallback rebuild of the vector index from the SQLite BLOBs.
+// Each size runs in a child process of its own, so memory figures start
+// clean. One table row per size on stdout; progress and each size's phase
+// breakdown on stderr. FAISS threads come from OpenMP, so pin them to get
+// single-core figures:
+//
+//   OMP_NUM_THREADS=1 nice -n 10 build/bench/retrieval_speed --sizes=10000,100000
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/sqlite/database.h"
+#include "common/status_macros.h"
+#include "indexer/chunk/chunker.h"
+#include "indexer/embed/hashed_embedder.h"
+#include "indexer/hybrid_retriever.h"
+#include "indexer/index/keyword_index.h"
+#include "indexer/index/vector_index.h"
+
+ABSL_FLAG(std::vector<std::string>, sizes, std::vector<std::string>({"10000", "100000"}),
+          "Store sizes in chunks, e.g. 10000,100000,1000000.");
+ABSL_FLAG(int, queries, 200, "Timed queries per search mode.");
+ABSL_FLAG(int, warmup, 20, "Untimed queries run first in each mode.");
+ABSL_FLAG(int, vocabulary, 50000, "Pseudo-words in the Zipf vocabulary.");
+ABSL_FLAG(double, zipf_exponent, 1.0, "Word rank r has weight 1/r^exponent.");
+ABSL_FLAG(int, batch_chunks, 512, "Chunks embedded and written per transaction.");
+ABSL_FLAG(int, one_doc_adds, 5, "Single ~20-chunk documents added to the full store.");
+ABSL_FLAG(std::string, dir, "/tmp", "Where the temporary stores go.");
+
+namespace assistd::bench {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+constexpr uint64_t kVocabSeed = 20261121;
+constexpr uint64_t kDocSeed = 1;
+constexpr uint64_t kQuerySeed = 2;
+constexpr int kTopK = 10;
+// Words of the single documents added to the full store: ~20 chunks at
+// 800/400 tokens (the token estimate gives ~1.3 per pseudo-word and period).
+constexpr int kOneDocWords = 6500;
+constexpr size_t kRebuildBatch = 4096;
+
+// The embedding comes before the text so that reading it (the rebuild)
+// does not walk the text's overflow pages.
+constexpr char kSchema[] =
+    "CREATE TABLE chunks(chunk_id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL,"
+    " embedding BLOB NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL);"
+    "CREATE INDEX chunks_by_doc ON chunks(doc_id);";
+constexpr char kInsertChunk[] =
+    "INSERT INTO chunks(chunk_id, doc_id, embedding, title, text) VALUES(?, ?, ?, ?, ?)";
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// A field of /proc/self/status ("VmRSS", "VmHWM") in bytes; 0 if missing.
+int64_t ProcStatusBytes(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, key.size() + 1, key + ":") != 0) continue;
+    int64_t kb = 0;
+    std::string digits;
+    for (char c : line) {
+      if (c >= '0' && c <= '9') digits.push_back(c);
+    }
+    return absl::SimpleAtoi(digits, &kb) ? kb * 1024 : 0;
+  }
+  return 0;
+}
+
+// Makes VmHWM start again from the current resident set.
+void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+int64_t FileBytes(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<int64_t>(n);
+}
+
+// Pseudo-words with Zipf-distributed frequencies, so FTS5 posting lists
+// have natural text's head and long tail. The vocabulary depends on
+// kVocabSeed only; the draws on `draw_seed`. Words are 2-4 syllables of
+// consonant-vowel(-consonant) without h, w or y, so none is a stopword.
+class ZipfText {
+ public:
+  ZipfText(int vocabulary, double exponent, uint64_t draw_seed);
+
+  // `words` words in sentences of 6-24 words, 3-8 sentences a paragraph.
+  std::string Document(int words);
+  // `n` words separated by spaces.
+  std::string Words(int n);
+  // Uniform in [lo, hi].
+  int Between(int lo, int hi) {
+    return lo + static_cast<int>(rng_() % static_cast<uint64_t>(hi - lo + 1));
+  }
+
+ private:
+  const std::string& Word() {
+    const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53 * cdf_.back();
+    const size_t i = std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin();
+    return words_[std::min(i, words_.size() - 1)];
+  }
+
+  std::vector<std::string> words_;  // by rank
+  std::vector<double> cdf_;         // cumulative weight up to each rank
+  std::mt19937_64 rng_;
+};
+
+ZipfText::ZipfText(int vocabulary, double exponent, uint64_t draw_seed) : rng_(draw_seed) {
+  static constexpr char kConsonants[] = "bcdfgklmnprstvz";
+  static constexpr char kVowels[] = "aeiou";
+  std::mt19937_64 gen(kVocabSeed);
+  std::unordered_set<std::string> seen;
+  while (static_cast<int>(words_.size()) < vocabulary) {
+    std::string w;
+    for (int s = 2 + static_cast<int>(gen() % 3); s > 0; --s) {
+      w.push_back(kConsonants[gen() % 15]);
+      w.push_back(kVowels[gen() % 5]);
+      if (gen() % 4 == 0) w.push_back(kConsonants[gen() % 15]);
+    }
+    if (seen.insert(w).second) words_.push_back(std::move(w));
+  }
+  double total = 0;
+  for (int r = 1; r <= vocabulary; ++r) {
+    total += 1.0 / std::pow(r, exponent);
+    cdf_.push_back(total);
+  }
+}
+
+std::string ZipfText::Words(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) absl::StrAppend(&out, i == 0 ? "" : " ", Word());
+  return out;
+}
+
+std::string ZipfText::Document(int words) {
+  std::string out;
+  out.reserve(static_cast<size_t>(words) * 8);
+  while (words > 0) {
+    if (!out.empty()) out.append("\n\n");
+    for (int s = Between(3, 8); s > 0 && words > 0; --s) {
+      const int n = std::min(words, Between(6, 24));
+      if (out.size() > 0 && out.back() == '.') out.push_back(' ');
+      out.append(Words(n)).push_back('.');
+      words -= n;
+    }
+  }
+  return out;
+}
+
+// One vector store, as the retrieval service would hold it. Members are
+// declared so that the indexes go before the database they came from.
+struct Store {
+  std::unique_ptr<sqlite::Database> db;
+  index::KeywordIndex keyword{"vs_speed"};
+  std::unique_ptr<embed::Embedder> embedder = embed::NewHashedEmbedder();
+  std::unique_ptr<index::VectorIndex> vectors;
+};
+
+index::VectorIndexOptions VectorOptions() { return index::VectorIndexOptions{}; }
+
+std::string DbPath(const std::string& dir) { return dir + "/store.db"; }
+std::string SnapshotPath(const std::string& dir) { return dir + "/vectors.faiss"; }
+
+// Opens (or creates) the store's database and keyword table; no vectors.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir) {
+  auto s = std::make_unique<Store>();
+  sqlite::DatabaseOptions o;
+  o.path = DbPath(dir);
+  o.migrations = {{1, kSchema}};
+  ASSIGN_OR_RETURN(s->db, sqlite::Database::Open(o));
+  RETURN_IF_ERROR(s->db->Write([&](Connection& c) { return s->keyword.Create(c); }));
+  return s;
+}
+
+// Seconds spent in each ingestion phase.
+struct Phases {
+  double chunk = 0;
+  double embed = 0;
+  double sqlite = 0;
+  double vectors = 0;
+  double slowest_add = 0;  // the longest single VectorIndex::Add
+};
+
+// Turns documents into rows and vectors, a batch at a time. Borrows the
+// store, which must outlive it. Not thread-safe.
+class Ingester {
+ public:
+  explicit Ingester(Store* store) : store_(store) {}
+
+  // Chunks `text` (one page of a text file) into the pending batch.
+  void AddDocument(const std::string& title, std::string text);
+  // Embeds the pending chunks, writes them in one transaction, then adds
+  // their vectors (the rows are the source of truth, so they go first).
+  absl::Status Flush();
+
+  int64_t chunks() const { return next_chunk_id_; }  // including pending ones
+  int64_t docs() const { return next_doc_id_; }
+  size_t pending() const { return ids_.size(); }
+  const Phases& phases() const { return phases_; }
+
+ private:
+  Store* const store_;
+  std::vector<int64_t> ids_, doc_ids_;
+  std::vector<std::string> titles_, texts_, embed_inputs_;
+  int64_t next_chunk_id_ = 0;
+  int64_t next_doc_id_ = 0;
+  Phases phases_;
+};
+
+void Ingester::AddDocument(const std::string& title, std::string text) {
+  const double start = Now();
+  extract::Document doc;
+  doc.format = extract::Format::kText;
+  doc.pages = {{1, std::move(text), true}};
+  std::vector<chunk::Chunk> chunks = chunk::ChunkDocument(doc, chunk::ChunkingOptions{});
+  const int64_t doc_id = next_doc_id_++;
+  for (chunk::Chunk& ch : chunks) {
+    ids_.push_back(next_chunk_id_++);
+    doc_ids_.push_back(doc_id);
+    titles_.push_back(title);
+    embed_inputs_.push_back(absl::StrCat(title, "\n", ch.text));
+    texts_.push_back(std::move(ch.text));
+  }
+  phases_.chunk += Now() - start;
+}
+
+absl::Status Ingester::Flush() {
+  if (ids_.empty()) return absl::OkStatus();
+  const double t0 = Now();
+  ASSIGN_OR_RETURN(std::vector<float> vectors, store_->embedder->Embed(embed_inputs_));
+  const double t1 = Now();
+  const size_t d = static_cast<size_t>(store_->embedder->dimension());
+  RETURN_IF_ERROR(store_->db->Write([&](Connection& c) -> absl::Status {
+    for (size_t i = 0; i < ids_.size(); ++i) {
+      ASSIGN_OR_RETURN(Statement * st, c.Prepare(kInsertChunk));
+      const sqlite::Blob embedding{absl::string_view(
+          reinterpret_cast<const char*>(vectors.data() + i * d), d * sizeof(float))};
+      RETURN_IF_ERROR(st->BindAll(ids_[i], doc_ids_[i], embedding, titles_[i], texts_[i]));
+      RETURN_IF_ERROR(st->Run());
+      RETURN_IF_ERROR(store_->keyword.Insert(c, ids_[i], titles_[i], texts_[i]));
+    }
+    return absl::OkStatus();
+  }));
+  const double t2 = Now();
+  RETURN_IF_ERROR(store_->vectors->Add(ids_, vectors));
+  const double t3 = Now();
+  phases_.embed += t1 - t0;
+  phases_.sqlite += t2 - t1;
+  phases_.vectors += t3 - t2;
+  phases_.slowest_add = std::max(phases_.slowest_add, t3 - t2);
+  for (auto* v : {&ids_, &doc_ids_}) v->clear();
+  for (auto* v : {&titles_, &texts_, &embed_inputs_}) v->clear();
+  return absl::OkStatus();
+}
+
+std::string Title(ZipfText& text, int64_t doc) {
+  return absl::StrCat("Document ", doc, ": ", text.Words(text.Between(2, 6)));
+}
+
+// Streams documents of 300-16000 words (~20 chunks on average) into the
+// store until it holds `target` chunks. Returns the seconds spent
+// generating text, which the caller leaves out.
+absl::StatusOr<double> Build(Ingester& in, ZipfText& text, int64_t target) {
+  double generating = 0;
+  int64_t next_report = target / 10;
+  const int batch = absl::GetFlag(FLAGS_batch_chunks);
+  while (in.chunks() < target) {
+    const double start = Now();
+    std::string title = Title(text, in.docs());
+    std::string body = text.Document(text.Between(300, 16000));
+    generating += Now() - start;
+    in.AddDocument(title, std::move(body));
+    if (static_cast<int>(in.pending()) >= batch) RETURN_IF_ERROR(in.Flush());
+    if (in.chunks() >= next_report) {
+      std::fprintf(stderr, "[%lld] %lld chunks\n", static_cast<long long>(target),
+                   static_cast<long long>(in.chunks()));
+      next_report += target / 10;
+    }
+  }
+  RETURN_IF_ERROR(in.Flush());
+  return generating;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size())));
+  return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
+}
+
+// Milliseconds per query and mode, each search in its own read transaction
+// as a request would run, for all but the first `warmup` queries. The modes
+// take turns on each query, starting with a different one each time, so
+// background load and cache warmth fall on all of them alike.
+absl::StatusOr<std::vector<std::vector<double>>> SearchMs(
+    const Store& s, const std::vector<std::string>& queries, int warmup,
+    const std::vector<index::RetrievalOptions>& modes) {
+  index::HybridRetriever retriever(&s.keyword, s.vectors.get(), s.embedder.get());
+  std::vector<std::vector<double>> ms(modes.size());
+  for (size_t i = 0; i < queries.size(); ++i) {
+    for (size_t turn = 0; turn < modes.size(); ++turn) {
+      const size_t m = (i + turn) % modes.size();
+      const double start = Now();
+      RETURN_IF_ERROR(s.db->Read([&](Connection& c) -> absl::Status {
+        return retriever.Search(c, queries[i], kTopK, modes[m]).status();
+      }));
+      if (static_cast<int>(i) >= warmup) ms[m].push_back((Now() - start) * 1e3);
+    }
+  }
+  return ms;
+}
+
+// One row of the table, plus the breakdown printed on stderr.
+struct Row {
+  int64_t chunks = 0;
+  int64_t docs = 0;
+  double build_s = 0;       // without text generation
+  double generate_s = 0;
+  Phases phases;
+  std::vector<double> one_doc_ms;
+  int one_doc_chunks = 0;
+  double hybrid_p50 = 0, hybrid_p99 = 0, keyword_p50 = 0, vector_p50 = 0;
+  int64_t rss_growth = 0;
+  int64_t faiss_bytes = 0, sqlite_bytes = 0;
+  double save_s = 0, restart_s = 0, load_s = 0, rebuild_s = 0;
+  int64_t load_peak = 0, load_resident = 0;  // RSS growth over the restart
+};
+
+absl::Status MeasureSearch(const Store& s, Row& row) {
+  ZipfText text(absl::GetFlag(FLAGS_vocabulary), absl::GetFlag(FLAGS_zipf_exponent),
+                kQuerySeed);
+  const int warmup = absl::GetFlag(FLAGS_warmup);
+  std::vector<std::string> queries;
+  for (int i = warmup + absl::GetFlag(FLAGS_queries); i > 0; --i) {
+    queries.push_back(text.Words(text.Between(3, 8)));
+  }
+  // Hybrid with the default options, keywords only, vectors only.
+  std::vector<index::RetrievalOptions> modes(3);
+  modes[1].fusion.vector_weight = 0;
+  modes[1].feedback_chunks = 0;
+  modes[2].fusion.keyword_weight = 0;
+  modes[2].feedback_chunks = 0;
+  ASSIGN_OR_RETURN(std::vector<std::vector<double>> ms, SearchMs(s, queries, warmup, modes));
+  row.hybrid_p50 = Percentile(ms[0], 0.5);
+  row.hybrid_p99 = Percentile(ms[0], 0.99);
+  row.keyword_p50 = Percentile(ms[1], 0.5);
+  row.vector_p50 = Percentile(ms[2], 0.5);
+  return absl::OkStatus();
+}
+
+// Adds single ~20-chunk documents to the full store, each flushed (and
+// committed) on its own, timing everything but generating the text.
+absl::Status MeasureOneDocAdds(Ingester& in, ZipfText& text, Row& row) {
+  for (int i = absl::GetFlag(FLAGS_one_doc_adds); i > 0; --i) {
+    std::string title = Title(text, in.docs());
+    std::string body = text.Document(kOneDocWords);
+    const int64_t before = in.chunks();
+    const double start = Now();
+    in.AddDocument(title, std::move(body));
+    RETURN_IF_ERROR(in.Flush());
+    row.one_doc_ms.push_back((Now() - start) * 1e3);
+    row.one_doc_chunks = static_cast<int>(in.chunks() - before);
+  }
+  return absl::OkStatus();
+}
+
+// Builds a fresh store in `dir` and measures ingestion, single adds, memory
+// and search. Returns the store for the restart measurements.
+absl::StatusOr<std::unique_ptr<Store>> BuildAndSearch(const std::string& dir, int64_t target,
+                                                      Row& row) {
+  ZipfText text(absl::GetFlag(FLAGS_vocabulary), absl::GetFlag(FLAGS_zipf_exponent), kDocSeed);
+  ASSIGN_OR_RETURN(std::unique_ptr<Store> s, OpenStore(dir));
+  ASSIGN_OR_RETURN(s->vectors, index::NewFaissVectorIndex(VectorOptions()));
+  Ingester in(s.get());
+  const int64_t rss_before = ProcStatusBytes("VmRSS");
+  const double start = Now();
+  ASSIGN_OR_RETURN(row.generate_s, Build(in, text, target));
+  row.build_s = Now() - start - row.generate_s;
+  row.rss_growth = ProcStatusBytes("VmRSS") - rss_before;
+  row.chunks = in.chunks();
+  row.docs = in.docs();
+  row.phases = in.phases();
+  RETURN_IF_ERROR(MeasureOneDocAdds(in, text, row));
+  RETURN_IF_ERROR(MeasureSearch(*s, row));
+  return s;
+}
+
+// What a restarting service does: open the database, load the snapshot,
+// check that no committed row is newer than it (those would be replayed).
+absl::StatusOr<std::unique_ptr<Store>> Reopen(const std::string& dir, double* load_s) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Store> s, OpenStore(dir));
+  const double start = Now();
+  ASSIGN_OR_RETURN(s->vectors, index::LoadFaissVectorIndex(SnapshotPath(dir), VectorOptions()));
+  *load_s = Now() - start;
+  int64_t newer = 0;
+  RETURN_IF_ERROR(s->db->Read([&](Connection& c) -> absl::Status {
+    ASSIGN_OR_RETURN(Statement * st, c.Prepare("SELECT count(*) FROM chunks WHERE chunk_id > ?"));
+    RETURN_IF_ERROR(st->BindAll(s->vectors->max_id()));
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) newer = st->ColumnInt64(0);
+    return absl::OkStatus();
+  }));
+  if (newer != 0) return absl::DataLossError(absl::StrCat(newer, " rows newer than the snapshot"));
+  return s;
+}
+
+// The fallback when the snapshot is missing or corrupt: a new index from
+// the embeddings stored in SQLite, without re-embedding.
+absl::StatusOr<std::unique_ptr<index::VectorIndex>> RebuildVectors(const Store& s) {
+  ASSIGN_OR_RETURN(std::unique_ptr<index::VectorIndex> out,
+                   index::NewFaissVectorIndex(VectorOptions()));
+  const size_t d = static_cast<size_t>(out->dimension());
+  std::vector<int64_t> ids;
+  std::vector<float> rows;
+  auto add = [&]() -> absl::Status {
+    if (!ids.empty()) RETURN_IF_ERROR(out->Add(ids, rows));
+    ids.clear();
+    rows.clear();
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(s.db->Read([&](Connection& c) -> absl::Status {
+    ASSIGN_OR_RETURN(Statement * st,
+                     c.Prepare("SELECT chunk_id, embedding FROM chunks ORDER BY chunk_id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      const std::string blob = st->ColumnBlob(1);
+      if (blob.size() != d * sizeof(float)) {
+        return absl::DataLossError(absl::StrCat("chunk ", st->ColumnInt64(0), " has a ",
+                                                blob.size(), "-byte embedding"));
+      }
+      ids.push_back(st->ColumnInt64(0));
+      rows.resize(rows.size() + d);
+      std::memcpy(rows.data() + rows.size() - d, blob.data(), blob.size());
+      if (ids.size() == kRebuildBatch) RETURN_IF_ERROR(add());
+    }
+    return add();
+  }));
+  return out;
+}
+
+// The rebuilt index must hold what the snapshot held.
+absl::Status CheckSame(const index::VectorIndex& a, const index::VectorIndex& b) {
+  if (a.size() != b.size()) {
+    return absl::InternalError(absl::StrCat("rebuilt ", b.size(), " vectors of ", a.size()));
+  }
+  for (int64_t id : {int64_t{0}, a.max_id() / 2, a.max_id()}) {
+    ASSIGN_OR_RETURN(std::vector<float> x, a.Reconstruct(id));
+    ASSIGN_OR_RETURN(std::vector<float> y, b.Reconstruct(id));
+    if (x != y) return absl::InternalError(absl::StrCat("vector ", id, " differs"));
+  }
+  return absl::OkStatus();
+}
+
+// Saves the snapshot, closes everything, reopens and queries once; then
+// rebuilds the vectors from SQLite.
+absl::Status MeasureRestart(const std::string& dir, std::unique_ptr<Store> s, Row& row) {
+  double start = Now();
+  RETURN_IF_ERROR(s->vectors->Save(SnapshotPath(dir)));
+  row.save_s = Now() - start;
+  s.reset();  // the last connection to close checkpoints and deletes the WAL
+  row.faiss_bytes = FileBytes(SnapshotPath(dir));
+  row.sqlite_bytes = FileBytes(DbPath(dir)) + FileBytes(DbPath(dir) + "-wal");
+  ResetPeakRss();
+  const int64_t rss_before = ProcStatusBytes("VmRSS");
+  start = Now();
+  ASSIGN_OR_RETURN(s, Reopen(dir, &row.load_s));
+  index::HybridRetriever retriever(&s->keyword, s->vectors.get(), s->embedder.get());
+  RETURN_IF_ERROR(s->db->Read([&](Connection& c) -> absl::Status {
+    return retriever.Search(c, "first query after a restart", kTopK, {}).status();
+  }));
+  row.restart_s = Now() - start;
+  row.load_peak = ProcStatusBytes("VmHWM") - rss_before;
+  row.load_resident = ProcStatusBytes("VmRSS") - rss_before;
+  start = Now();
+  ASSIGN_OR_RETURN(std::unique_ptr<index::VectorIndex> rebuilt, RebuildVectors(*s));
+  row.rebuild_s = Now() - start;
+  return CheckSame(*s->vectors, *rebuilt);
+}
+
+void PrintHeader() {
+  std::printf(
+      "| chunks | docs | ingest chunks/s | +1 doc ms (median, n=%d) | hybrid p50 ms | "
+      "hybrid p99 ms | keyword p50 ms | vector p50 ms | RSS B/chunk | FAISS B/chunk | "
+      "SQLite B/chunk | restart s | rebuild s |\n",
+      absl::GetFlag(FLAGS_one_doc_adds));
+  std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::fflush(stdout);
+}
+
+void PrintRow(const Row& r) {
+  const double n = static_cast<double>(r.chunks);
+  std::printf("| %lld | %lld | %.0f | %.1f (%d chunks) | %.2f | %.2f | %.2f | %.2f | %.0f | "
+              "%.0f | %.0f | %.2f | %.2f |\n",
+              static_cast<long long>(r.chunks), static_cast<long long>(r.docs), n / r.build_s,
+              Percentile(r.one_doc_ms, 0.5), r.one_doc_chunks, r.hybrid_p50, r.hybrid_p99,
+              r.keyword_p50, r.vector_p50, static_cast<double>(r.rss_growth) / n,
+              static_cast<double>(r.faiss_bytes) / n, static_cast<double>(r.sqlite_bytes) / n,
+              r.restart_s, r.rebuild_s);
+  std::fflush(stdout);
+  const Phases& p = r.phases;
+  const double mb = 1 << 20;
+  std::fprintf(stderr,
+               "[%lld] ingest %.1f s (text generation %.1f s excluded): chunk %.1f, embed %.1f, "
+               "sqlite %.1f, faiss add %.1f s; slowest single add %.2f s. +1 doc ms: median "
+               "%.1f, max %.1f. Save %.2f s. Restart: snapshot load %.2f s, RSS peak +%.0f MB, "
+               "settled +%.0f MB (snapshot %.0f MB).\n",
+               static_cast<long long>(r.chunks), r.build_s, r.generate_s, p.chunk, p.embed,
+               p.sqlite, p.vectors, p.slowest_add, Percentile(r.one_doc_ms, 0.5),
+               Percentile(r.one_doc_ms, 1.0), r.save_s, r.load_s, r.load_peak / mb,
+               r.load_resident / mb, r.faiss_bytes / mb);
+}
+
+absl::Status RunSize(int64_t size) {
+  std::string dir = absl::StrCat(absl::GetFlag(FLAGS_dir), "/assistd_speed_XXXXXX");
+  if (mkdtemp(dir.data()) == nullptr) return absl::InternalError(absl::StrCat("mkdtemp ", dir));
+  Row row;
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::unique_ptr<Store> s, BuildAndSearch(dir, size, row));
+    return MeasureRestart(dir, std::move(s), row);
+  }();
+  std::filesystem::remove_all(dir);
+  if (status.ok()) PrintRow(row);
+  return status;
+}
+
+int Run() {
+  std::vector<int64_t> sizes;
+  for (const std::string& s : absl::GetFlag(FLAGS_sizes)) {
+    int64_t n = 0;
+    if (!absl::SimpleAtoi(s, &n) || n <= 0) {
+      std::fprintf(stderr, "bad --sizes entry '%s'\n", s.c_str());
+      return 2;
+    }
+    sizes.push_back(n);
+  }
+  PrintHeader();
+  int failures = 0;
+  for (int64_t size : sizes) {
+    std::fflush(stderr);
+    // A child per size: its resident set starts clean, and nothing here
+    // has started OpenMP threads that a fork would lose.
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const absl::Status status = RunSize(size);
+      if (!status.ok()) std::fprintf(stderr, "[%lld] %s\n", static_cast<long long>(size),
+                                     status.ToString().c_str());
+      std::fflush(stdout);
+      std::fflush(stderr);
+      _exit(status.ok() ? 0 : 1);
+    }
+    int wait_status = 0;
+    if (pid < 0 || waitpid(pid, &wait_status, 0) != pid || !WIFEXITED(wait_status) ||
+        WEXITSTATUS(wait_status) != 0) {
+      std::fprintf(stderr, "size %lld failed\n", static_cast<long long>(size));
+      ++failures;
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace assistd::bench
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return assistd::bench::Run();
+}
