@@ -14,7 +14,8 @@ absl::StatusOr<std::vector<ScoredId>> HybridRetriever::KeywordHits(
   // Rejected chunks are dropped here, so fetch more until `want` survive or
   // the matches run out.
   for (int fetch = want;; fetch *= 4) {
-    ASSIGN_OR_RETURN(std::vector<ScoredId> hits, keyword_->Search(c, user_text, fetch));
+    const int64_t total = vectors_ != nullptr ? vectors_->size() : 0;
+    ASSIGN_OR_RETURN(std::vector<ScoredId> hits, keyword_->Search(c, user_text, fetch, total));
     const bool exhausted = static_cast<int>(hits.size()) < fetch;
     if (accept) {
       hits.erase(std::remove_if(hits.begin(), hits.end(),

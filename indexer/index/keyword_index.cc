@@ -48,11 +48,40 @@ absl::Status KeywordIndex::Remove(sqlite::Connection& c, int64_t chunk_id,
   return st->Run();
 }
 
+absl::StatusOr<std::vector<std::string>> KeywordIndex::InformativeTerms(
+    sqlite::Connection& c, std::vector<std::string> terms, int64_t total_chunks) const {
+  constexpr int64_t kPruneFrom = 1000;
+  if (total_chunks < kPruneFrom || terms.size() <= 1) return terms;
+  // Counting stops at half the store: iterating postings is cheap next to
+  // scoring every match, and FTS5 applies its own stemming to each term.
+  const int64_t cap = total_chunks / 2 + 1;
+  ASSIGN_OR_RETURN(sqlite::Statement * st, c.Prepare(absl::StrCat(
+      "SELECT count(*) FROM (SELECT 1 FROM ", table_, " WHERE ", table_, " MATCH ? LIMIT ?)")));
+  std::vector<std::string> kept;
+  std::string rarest;
+  int64_t rarest_df = cap + 1;
+  for (std::string& term : terms) {
+    RETURN_IF_ERROR(st->BindAll(MatchExpression({term}), cap));
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    const int64_t df = row ? st->ColumnInt64(0) : 0;
+    if (df > 0 && df < rarest_df) {
+      rarest_df = df;
+      rarest = term;
+    }
+    if (df > 0 && df < cap) kept.push_back(std::move(term));
+  }
+  RETURN_IF_ERROR(st->Reset());
+  if (kept.empty() && !rarest.empty()) kept.push_back(rarest);
+  return kept;
+}
+
 absl::StatusOr<std::vector<ScoredId>> KeywordIndex::Search(sqlite::Connection& c,
                                                            absl::string_view user_text,
-                                                           int limit) const {
+                                                           int limit, int64_t total_chunks) const {
   std::vector<ScoredId> out;
-  const std::string match = MatchExpression(QueryTerms(user_text));
+  ASSIGN_OR_RETURN(std::vector<std::string> terms,
+                   InformativeTerms(c, QueryTerms(user_text), total_chunks));
+  const std::string match = MatchExpression(terms);
   if (match.empty() || limit <= 0) return out;
   ASSIGN_OR_RETURN(sqlite::Statement * st, c.Prepare(absl::StrCat(
       "SELECT rowid, bm25(", table_, ", ?, 1.0) AS s FROM ", table_, " WHERE ", table_,

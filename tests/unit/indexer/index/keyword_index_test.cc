@@ -107,6 +107,31 @@ TEST_F(KeywordIndexTest, StoresAreSeparate) {
   }));
 }
 
+TEST_F(KeywordIndexTest, TermsInMostOfALargeStoreAreLeftOutWithoutChangingTheTop) {
+  ASSERT_OK(db_->Write([&](sqlite::Connection& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto* st, c.Prepare("INSERT INTO chunks VALUES(?, 't', ?)"));
+    for (int64_t id = 0; id < 1200; ++id) {
+      const std::string text = id == 7 ? "common words and one zebra" : "common words only";
+      RETURN_IF_ERROR(st->BindAll(id, text));
+      RETURN_IF_ERROR(st->Run());
+      RETURN_IF_ERROR(index_.Insert(c, id, "t", text));
+    }
+    return absl::OkStatus();
+  }));
+  ASSERT_OK(db_->Read([&](sqlite::Connection& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto pruned, index_.Search(c, "common zebra", 5, /*total_chunks=*/1200));
+    EXPECT_EQ(pruned.size(), 1u);  // "common" no longer makes every chunk a match
+    EXPECT_EQ(pruned[0].id, 7);
+    ASSIGN_OR_RETURN(auto full, index_.Search(c, "common zebra", 5));
+    EXPECT_EQ(full.size(), 5u);
+    EXPECT_EQ(full[0].id, 7);  // same winner either way
+    // A query of common terms only keeps its rarest term.
+    ASSIGN_OR_RETURN(auto common, index_.Search(c, "common words", 5, 1200));
+    EXPECT_EQ(common.size(), 5u);
+    return absl::OkStatus();
+  }));
+}
+
 TEST_F(KeywordIndexTest, RejectsUnsafeStoreKeys) {
   KeywordIndex bad("x; DROP TABLE chunks");
   EXPECT_THAT(db_->Write([&](sqlite::Connection& c) { return bad.Create(c); }),
