@@ -1,7 +1,8 @@
 // The only file that includes FAISS.
 
 #include <faiss/IndexFlat.h>
-#include <faiss/IndexHNSW.h>
+#include <faiss/IndexIVFFlat.h>
+#include <faiss/invlists/DirectMap.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/io.h>
 #include <faiss/index_io.h>
@@ -10,6 +11,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -32,7 +34,8 @@ constexpr double kCompactAt = 0.25;
 }  // namespace
 
 // FAISS keeps its own sequential ids (0..n-1); this class maps them to the
-// caller's ids and remembers removals (HNSW cannot delete in place).
+// caller's ids and remembers removals as tombstones (compacted later), so
+// every FAISS index kind behaves the same.
 class FaissVectorIndex final : public VectorIndex {
  public:
   explicit FaissVectorIndex(const VectorIndexOptions& o) : options_(o) {
@@ -62,10 +65,17 @@ class FaissVectorIndex final : public VectorIndex {
                        std::vector<bool> removed);
 
  private:
-  bool IsHnsw() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return dynamic_cast<const faiss::IndexHNSW*>(index_.get()) != nullptr;
+  bool IsApproximate() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return dynamic_cast<const faiss::IndexIVF*>(index_.get()) != nullptr;
   }
-  // Rebuilds from live vectors: drops removed ones, and picks exact or HNSW
+  // Whether the index should be rebuilt for its size: exact -> IVF at the
+  // threshold, IVF retrained when 4x larger than when trained.
+  bool NeedsRebuild() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    const int64_t n = static_cast<int64_t>(position_.size());
+    if (!IsApproximate()) return n >= options_.approximate_threshold;
+    return n >= 4 * trained_size_;
+  }
+  // Rebuilds from live vectors: drops removed ones, and picks exact or IVF
   // by size.
   absl::Status RebuildLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -76,17 +86,33 @@ class FaissVectorIndex final : public VectorIndex {
   std::vector<bool> removed_ ABSL_GUARDED_BY(mu_);       // FAISS position -> removed?
   absl::flat_hash_map<int64_t, int64_t> position_ ABSL_GUARDED_BY(mu_);  // live id -> position
   int64_t max_id_ ABSL_GUARDED_BY(mu_) = -1;
+  int64_t trained_size_ ABSL_GUARDED_BY(mu_) = 0;  // live vectors at the last IVF training
 };
 
 namespace {
 
-std::unique_ptr<faiss::Index> NewFaissIndex(const VectorIndexOptions& o, int64_t n) {
-  if (n < o.hnsw_threshold) return std::make_unique<faiss::IndexFlatIP>(o.dimension);
-  auto hnsw = std::make_unique<faiss::IndexHNSWFlat>(o.dimension, o.hnsw_m,
-                                                     faiss::METRIC_INNER_PRODUCT);
-  hnsw->hnsw.efConstruction = o.hnsw_ef_construction;
-  hnsw->hnsw.efSearch = o.hnsw_ef_search;
-  return hnsw;
+// An exact index below the threshold, else an IVF-Flat index trained on
+// (a sample of) `vectors`, which holds n rows.
+std::unique_ptr<faiss::Index> NewFaissIndex(const VectorIndexOptions& o, int64_t n,
+                                            const float* vectors) {
+  if (n < o.approximate_threshold) return std::make_unique<faiss::IndexFlatIP>(o.dimension);
+  const int64_t nlist = std::max<int64_t>(16, static_cast<int64_t>(std::sqrt(double(n))));
+  auto quantizer = new faiss::IndexFlatIP(o.dimension);
+  auto ivf = std::make_unique<faiss::IndexIVFFlat>(quantizer, o.dimension, nlist,
+                                                   faiss::METRIC_INNER_PRODUCT);
+  ivf->own_fields = true;
+  ivf->nprobe = o.ivf_nprobe;
+  ivf->cp.min_points_per_centroid = 1;  // small stores train on what they have, quietly
+  // Rows are in insertion order; a strided sample covers the whole store.
+  const int64_t sample = std::min<int64_t>(n, 64 * nlist);
+  std::vector<float> train(static_cast<size_t>(sample) * o.dimension);
+  for (int64_t i = 0; i < sample; ++i) {
+    const int64_t row = i * n / sample;
+    std::copy_n(vectors + row * o.dimension, o.dimension, train.data() + i * o.dimension);
+  }
+  ivf->train(sample, train.data());
+  ivf->set_direct_map_type(faiss::DirectMap::Array);  // for reconstruct()
+  return ivf;
 }
 
 absl::Status FaissError(const char* what, const faiss::FaissException& e) {
@@ -117,9 +143,7 @@ absl::Status FaissVectorIndex::Add(absl::Span<const int64_t> ids,
     removed_.push_back(false);
     max_id_ = std::max(max_id_, id);
   }
-  if (!IsHnsw() && static_cast<int64_t>(position_.size()) >= options_.hnsw_threshold) {
-    return RebuildLocked();
-  }
+  if (NeedsRebuild()) return RebuildLocked();
   return absl::OkStatus();
 }
 
@@ -149,9 +173,11 @@ absl::Status FaissVectorIndex::RebuildLocked() {
       live.insert(live.end(), row.begin(), row.end());
       live_ids.push_back(ids_[pos]);
     }
-    auto fresh = NewFaissIndex(options_, static_cast<int64_t>(live_ids.size()));
-    fresh->add(static_cast<faiss_idx>(live_ids.size()), live.data());
+    const int64_t n = static_cast<int64_t>(live_ids.size());
+    auto fresh = NewFaissIndex(options_, n, live.data());
+    fresh->add(static_cast<faiss_idx>(n), live.data());
     index_ = std::move(fresh);
+    if (IsApproximate()) trained_size_ = n;
   } catch (const faiss::FaissException& e) {
     return FaissError("rebuild", e);
   }
@@ -292,6 +318,10 @@ absl::Status FaissVectorIndex::Restore(std::unique_ptr<faiss::Index> index,
   for (size_t pos = 0; pos < ids_.size(); ++pos) {
     max_id_ = std::max(max_id_, ids_[pos]);
     if (!removed_[pos]) position_[ids_[pos]] = static_cast<int64_t>(pos);
+  }
+  if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(index_.get())) {
+    ivf->nprobe = options_.ivf_nprobe;
+    trained_size_ = static_cast<int64_t>(position_.size());
   }
   return absl::OkStatus();
 }

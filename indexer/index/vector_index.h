@@ -19,11 +19,13 @@ struct VectorHit {
 
 struct VectorIndexOptions {
   int dimension = 384;
-  // At this many live vectors the exact index becomes an HNSW graph.
-  int64_t hnsw_threshold = 50000;
-  int hnsw_m = 32;
-  int hnsw_ef_construction = 64;
-  int hnsw_ef_search = 96;
+  // At this many live vectors the exact index becomes an inverted-file
+  // index (IVF-Flat): about sqrt(n) k-means lists, trained on a sample;
+  // a search scans the `ivf_nprobe` lists nearest to the query. Adding a
+  // vector costs one comparison per list, whatever the store's size. The
+  // index is retrained once the store has grown 4x past its training.
+  int64_t approximate_threshold = 50000;
+  int ivf_nprobe = 16;
 };
 
 // Stores and searches dense vectors by inner product. Thread-safe:
@@ -56,7 +58,7 @@ class VectorIndex {
   virtual absl::Status Save(const std::string& path) const = 0;
 };
 
-// An empty FAISS-backed index (exact inner product, HNSW past the
+// An empty FAISS-backed index (exact inner product, IVF past the
 // threshold).
 absl::StatusOr<std::unique_ptr<VectorIndex>> NewFaissVectorIndex(const VectorIndexOptions& options);
 

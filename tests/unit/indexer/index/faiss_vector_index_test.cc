@@ -35,10 +35,10 @@ std::vector<int64_t> Range(int64_t from, int n) {
   return ids;
 }
 
-VectorIndexOptions Options(int64_t hnsw_threshold = 1000000) {
+VectorIndexOptions Options(int64_t approximate_threshold = 1000000) {
   VectorIndexOptions o;
   o.dimension = kDim;
-  o.hnsw_threshold = hnsw_threshold;
+  o.approximate_threshold = approximate_threshold;
   return o;
 }
 
@@ -84,9 +84,9 @@ TEST(FaissVectorIndexTest, RemovedAndRejectedIdsNeverComeBack) {
   }
 }
 
-TEST(FaissVectorIndexTest, SwitchesToHnswAndKeepsRecall) {
+TEST(FaissVectorIndexTest, SwitchesToIvfAndKeepsRecall) {
   ASSERT_OK_AND_ASSIGN(auto exact, NewFaissVectorIndex(Options()));
-  ASSERT_OK_AND_ASSIGN(auto approx, NewFaissVectorIndex(Options(/*hnsw_threshold=*/500)));
+  ASSERT_OK_AND_ASSIGN(auto approx, NewFaissVectorIndex(Options(/*approximate_threshold=*/500)));
   std::vector<float> v = RandomUnitVectors(3000, 4);
   ASSERT_OK(exact->Add(Range(0, 3000), v));
   ASSERT_OK(approx->Add(Range(0, 3000), v));
@@ -108,7 +108,7 @@ TEST(FaissVectorIndexTest, SwitchesToHnswAndKeepsRecall) {
 
 TEST(FaissVectorIndexTest, SavesAndLoadsExactlyAndDetectsCorruption) {
   TempDir dir;
-  ASSERT_OK_AND_ASSIGN(auto index, NewFaissVectorIndex(Options(/*hnsw_threshold=*/50)));
+  ASSERT_OK_AND_ASSIGN(auto index, NewFaissVectorIndex(Options(/*approximate_threshold=*/50)));
   std::vector<float> v = RandomUnitVectors(120, 5);
   ASSERT_OK(index->Add(Range(10, 120), v));
   ASSERT_OK(index->Remove({11}));
