@@ -32,8 +32,10 @@ run: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
+# Quick benchmarks; see docs/benchmarks.md for the long ones and their flags.
 bench: build
 	@$(BUILD_DIR)/bench/sqlite_bench
+	@$(BUILD_DIR)/bench/retrieval_eval
 
 clean:
 	rm -rf $(BUILD_DIR)
