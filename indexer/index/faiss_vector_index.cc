@@ -12,9 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -27,7 +26,7 @@ namespace {
 
 using faiss_idx = faiss::Index::idx_t;
 
-constexpr char kMagic[] = "AVX1";
+constexpr char kMagic[] = "AVX2";
 // Compact when this share of the stored vectors are removed ones.
 constexpr double kCompactAt = 0.25;
 
@@ -244,68 +243,113 @@ std::vector<int64_t> FaissVectorIndex::Ids() const {
 
 namespace {
 
-// File layout: "AVX1", dimension u32, count u64, count x (id i64, removed u8),
-// faiss blob length u64, faiss blob (write_index), crc32 of all before it.
-template <typename T>
-void Put(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
+// File layout: "AVX2", dimension u32, count u64, count x (id i64,
+// removed u8), the faiss index (write_index), then the CRC-32 of every byte
+// before it. Written and read in a stream: no copy of the index in memory.
+
+// Adds `len` bytes to a running CRC-32 (zlib takes at most 4 GiB a call).
+uLong CrcUpdate(uLong crc, const void* data, size_t len) {
+  const Bytef* p = static_cast<const Bytef*>(data);
+  while (len > 0) {
+    const uInt n = static_cast<uInt>(std::min<size_t>(len, size_t{1} << 30));
+    crc = crc32(crc, p, n);
+    p += n;
+    len -= n;
+  }
+  return crc;
 }
 
-template <typename T>
-bool Get(absl::string_view* in, T* v) {
-  if (in->size() < sizeof(T)) return false;
-  std::memcpy(v, in->data(), sizeof(T));
-  in->remove_prefix(sizeof(T));
-  return true;
-}
+// A FILE* sink that keeps the CRC of what went through it.
+class CrcFileWriter final : public faiss::IOWriter {
+ public:
+  explicit CrcFileWriter(FILE* f) : f_(f) {}
+  size_t operator()(const void* ptr, size_t size, size_t nitems) override {
+    const size_t n = std::fwrite(ptr, size, nitems, f_);
+    crc_ = CrcUpdate(crc_, ptr, size * n);
+    return n;
+  }
+  template <typename T>
+  bool Put(T v) { return (*this)(&v, sizeof(T), 1) == 1; }
+  uint32_t crc() const { return static_cast<uint32_t>(crc_); }
 
-absl::Status WriteFileAtomically(const std::string& path, const std::string& data) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::InternalError(absl::StrCat("cannot create ", tmp));
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return absl::InternalError(absl::StrCat("cannot write ", tmp));
-    }
-    done += static_cast<size_t>(n);
+ private:
+  FILE* const f_;
+  uLong crc_ = crc32(0, nullptr, 0);
+};
+
+// A FILE* source for read_index that never reads past `limit` bytes.
+class BoundedFileReader final : public faiss::IOReader {
+ public:
+  BoundedFileReader(FILE* f, uint64_t limit) : f_(f), left_(limit) {}
+  size_t operator()(void* ptr, size_t size, size_t nitems) override {
+    if (size == 0) return 0;
+    nitems = std::min<uint64_t>(nitems, left_ / size);
+    const size_t n = std::fread(ptr, size, nitems, f_);
+    left_ -= n * size;
+    return n;
   }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return absl::InternalError(absl::StrCat("cannot replace ", path));
+  template <typename T>
+  bool Get(T* v) { return (*this)(v, sizeof(T), 1) == 1; }
+  uint64_t left() const { return left_; }
+
+ private:
+  FILE* const f_;
+  uint64_t left_;
+};
+
+// Whether the file's last 4 bytes are the CRC-32 of the rest; reads it in
+// blocks, so a corrupt file is rejected before anything trusts its sizes.
+absl::StatusOr<uint64_t> VerifyChecksum(FILE* f) {
+  if (std::fseek(f, 0, SEEK_END) != 0) return absl::DataLossError("cannot seek");
+  const long size = std::ftell(f);
+  if (size < 8) return absl::DataLossError("truncated");
+  std::rewind(f);
+  std::vector<char> buf(1 << 20);
+  uLong crc = crc32(0, nullptr, 0);
+  uint64_t left = static_cast<uint64_t>(size) - 4;
+  while (left > 0) {
+    const size_t n = std::fread(buf.data(), 1, std::min<uint64_t>(left, buf.size()), f);
+    if (n == 0) return absl::DataLossError("short read");
+    crc = CrcUpdate(crc, buf.data(), n);
+    left -= n;
   }
-  return absl::OkStatus();
+  uint32_t stored = 0;
+  if (std::fread(&stored, 4, 1, f) != 1 || stored != static_cast<uint32_t>(crc)) {
+    return absl::DataLossError("checksum mismatch");
+  }
+  std::rewind(f);
+  return static_cast<uint64_t>(size) - 4;
 }
 
 }  // namespace
 
 absl::Status FaissVectorIndex::Save(const std::string& path) const {
-  std::string out(kMagic, 4);
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wbe");
+  if (f == nullptr) return absl::InternalError(absl::StrCat("cannot create ", tmp));
+  CrcFileWriter w(f);
+  bool ok = w(kMagic, 1, 4) == 4;
   {
     absl::ReaderMutexLock lock(&mu_);
-    Put<uint32_t>(&out, static_cast<uint32_t>(options_.dimension));
-    Put<uint64_t>(&out, ids_.size());
-    for (size_t i = 0; i < ids_.size(); ++i) {
-      Put<int64_t>(&out, ids_[i]);
-      Put<uint8_t>(&out, removed_[i] ? 1 : 0);
+    ok = ok && w.Put<uint32_t>(static_cast<uint32_t>(options_.dimension)) &&
+         w.Put<uint64_t>(ids_.size());
+    for (size_t i = 0; ok && i < ids_.size(); ++i) {
+      ok = w.Put<int64_t>(ids_[i]) && w.Put<uint8_t>(removed_[i] ? 1 : 0);
     }
-    faiss::VectorIOWriter writer;
     try {
-      faiss::write_index(index_.get(), &writer);
-    } catch (const faiss::FaissException& e) {
-      return FaissError("write", e);
+      if (ok) faiss::write_index(index_.get(), &w);
+    } catch (const faiss::FaissException&) {
+      ok = false;
     }
-    Put<uint64_t>(&out, writer.data.size());
-    out.append(reinterpret_cast<const char*>(writer.data.data()), writer.data.size());
   }
-  Put<uint32_t>(&out, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(out.data()),
-                                                  static_cast<uInt>(out.size()))));
-  return WriteFileAtomically(path, out);
+  const uint32_t crc = w.crc();
+  ok = ok && std::fwrite(&crc, 4, 1, f) == 1 && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return absl::InternalError(absl::StrCat("cannot write the vector index ", path));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status FaissVectorIndex::Restore(std::unique_ptr<faiss::Index> index,
@@ -335,42 +379,35 @@ absl::StatusOr<std::unique_ptr<VectorIndex>> NewFaissVectorIndex(const VectorInd
 
 absl::StatusOr<std::unique_ptr<VectorIndex>> LoadFaissVectorIndex(
     const std::string& path, const VectorIndexOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("no vector index at ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const std::string data = buf.str();
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rbe"), &std::fclose);
+  if (f == nullptr) return absl::NotFoundError(absl::StrCat("no vector index at ", path));
   auto corrupt = [&](absl::string_view why) {
     return absl::DataLossError(absl::StrCat("vector index ", path, " is unusable: ", why));
   };
-  if (data.size() < 8 || data.compare(0, 4, kMagic) != 0) return corrupt("bad header");
-  uint32_t stored_crc;
-  std::memcpy(&stored_crc, data.data() + data.size() - 4, 4);
-  if (crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size() - 4)) !=
-      stored_crc) {
-    return corrupt("checksum mismatch");
-  }
-  absl::string_view rest(data.data() + 4, data.size() - 8);
-  uint32_t dim;
-  uint64_t count, blob_size;
-  if (!Get(&rest, &dim) || !Get(&rest, &count)) return corrupt("truncated");
+  absl::StatusOr<uint64_t> body = VerifyChecksum(f.get());
+  if (!body.ok()) return corrupt(body.status().message());
+  BoundedFileReader r(f.get(), *body);
+  char magic[4];
+  uint32_t dim = 0;
+  uint64_t count = 0;
+  if (r(magic, 1, 4) != 4 || std::memcmp(magic, kMagic, 4) != 0) return corrupt("bad header");
+  if (!r.Get(&dim) || !r.Get(&count)) return corrupt("truncated");
   if (static_cast<int>(dim) != options.dimension) return corrupt("dimension differs");
+  if (count > r.left() / 9) return corrupt("id map larger than the file");
   std::vector<int64_t> ids(count);
   std::vector<bool> removed(count);
   for (uint64_t i = 0; i < count; ++i) {
-    uint8_t r;
-    if (!Get(&rest, &ids[i]) || !Get(&rest, &r)) return corrupt("truncated ids");
-    removed[i] = r != 0;
+    uint8_t gone = 0;
+    if (!r.Get(&ids[i]) || !r.Get(&gone)) return corrupt("truncated ids");
+    removed[i] = gone != 0;
   }
-  if (!Get(&rest, &blob_size) || rest.size() != blob_size) return corrupt("bad index size");
-  faiss::VectorIOReader reader;
-  reader.data.assign(rest.begin(), rest.end());
   std::unique_ptr<faiss::Index> index;
   try {
-    index.reset(faiss::read_index(&reader));
-  } catch (const faiss::FaissException& e) {
+    index.reset(faiss::read_index(&r));
+  } catch (const std::exception& e) {
     return corrupt(e.what());
   }
+  if (r.left() != 0) return corrupt("trailing bytes");
   if (index->d != options.dimension || static_cast<uint64_t>(index->ntotal) != count) {
     return corrupt("index disagrees with its id map");
   }
