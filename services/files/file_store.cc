@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/sqlite/keyset_cursor.h"
 #include "common/status_macros.h"
 #include "indexer/extract/document_codec.h"
 
@@ -119,21 +120,6 @@ absl::StatusOr<FileRecord> SelectFile(Connection& c, absl::string_view project,
   ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NoSuchFile(id);
   return ReadRecord(*st);
-}
-
-absl::StatusOr<std::optional<int64_t>> CursorSeq(Connection& c, absl::string_view project,
-                                                 absl::string_view id,
-                                                 absl::string_view field) {
-  if (id.empty()) return std::optional<int64_t>();
-  ASSIGN_OR_RETURN(Statement * st, c.Prepare(
-      "SELECT seq FROM files WHERE id = ? AND project_id = ?"));
-  RETURN_IF_ERROR(st->BindAll(id, project));
-  ASSIGN_OR_RETURN(bool row, st->Step());
-  if (!row) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Invalid '", field, "': no file with id '", id, "'."));
-  }
-  return std::optional<int64_t>(st->ColumnInt64(0));
 }
 
 }  // namespace
@@ -256,8 +242,10 @@ absl::StatusOr<Page<FileRecord>> FileStore::List(const std::string& project,
                                                  const PageParams& params) {
   Page<FileRecord> page;
   RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
-    ASSIGN_OR_RETURN(auto after, CursorSeq(c, project, params.after, "after"));
-    ASSIGN_OR_RETURN(auto before, CursorSeq(c, project, params.before, "before"));
+    constexpr char kSeq[] = "SELECT seq FROM files WHERE project_id = ? AND id = ?";
+    ASSIGN_OR_RETURN(auto after, sqlite::ResolveKeysetCursor(c, kSeq, project, params.after, "after"));
+    ASSIGN_OR_RETURN(auto before,
+                     sqlite::ResolveKeysetCursor(c, kSeq, project, params.before, "before"));
     KeysetQuery q = PlanKeysetPage(params, after, before, "seq");
     ASSIGN_OR_RETURN(Statement * st, c.Prepare(absl::StrCat(
         "SELECT ", kColumns, " FROM files WHERE project_id = ?1 AND (?2 = '' OR purpose = ?2)"

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/sqlite/keyset_cursor.h"
 #include "common/status_macros.h"
 #include "services/retrieval/retrieval_schema.h"
 #include "services/retrieval/vector_store_core_impl.h"
@@ -91,19 +92,6 @@ absl::StatusOr<StoreFileRecord> ReadFile(Statement& st) {
   }
   r.batch_id = st.ColumnOptionalText(12).value_or("");
   return r;
-}
-
-absl::StatusOr<std::optional<int64_t>> Cursor(Connection& c, absl::string_view sql,
-                                              absl::string_view scope, absl::string_view id,
-                                              absl::string_view field) {
-  if (id.empty()) return std::optional<int64_t>();
-  ASSIGN_OR_RETURN(Statement * st, c.Prepare(sql));
-  RETURN_IF_ERROR(st->BindAll(scope, id));
-  ASSIGN_OR_RETURN(bool row, st->Step());
-  if (!row) {
-    return absl::InvalidArgumentError(absl::StrCat("Invalid '", field, "': no object with id '", id, "'."));
-  }
-  return std::optional<int64_t>(st->ColumnInt64(0));
 }
 
 }  // namespace
@@ -318,8 +306,8 @@ absl::StatusOr<Page<VectorStoreRecord>> VectorStoreCore::ListStores(const std::s
   const int64_t now = impl_->options.clock->NowUnixSeconds();
   RETURN_IF_ERROR(impl_->db->Read([&](Connection& c) -> absl::Status {
     constexpr char kSeq[] = "SELECT seq FROM stores WHERE project_id = ? AND id = ?";
-    ASSIGN_OR_RETURN(auto after, Cursor(c, kSeq, project, params.after, "after"));
-    ASSIGN_OR_RETURN(auto before, Cursor(c, kSeq, project, params.before, "before"));
+    ASSIGN_OR_RETURN(auto after, sqlite::ResolveKeysetCursor(c, kSeq, project, params.after, "after"));
+    ASSIGN_OR_RETURN(auto before, sqlite::ResolveKeysetCursor(c, kSeq, project, params.before, "before"));
     KeysetQuery q = PlanKeysetPage(params, after, before, "seq");
     ASSIGN_OR_RETURN(Statement * st, c.Prepare(absl::StrCat(
         "SELECT ", kStoreColumns, " FROM stores WHERE project_id = ? AND ", q.condition,
@@ -398,8 +386,8 @@ absl::StatusOr<Page<StoreFileRecord>> VectorStoreCore::ListFiles(
   Page<StoreFileRecord> page;
   RETURN_IF_ERROR(impl_->db->Read([&](Connection& c) -> absl::Status {
     constexpr char kSeq[] = "SELECT seq FROM store_files WHERE store_id = ? AND file_id = ?";
-    ASSIGN_OR_RETURN(auto after, Cursor(c, kSeq, store.id, params.after, "after"));
-    ASSIGN_OR_RETURN(auto before, Cursor(c, kSeq, store.id, params.before, "before"));
+    ASSIGN_OR_RETURN(auto after, sqlite::ResolveKeysetCursor(c, kSeq, store.id, params.after, "after"));
+    ASSIGN_OR_RETURN(auto before, sqlite::ResolveKeysetCursor(c, kSeq, store.id, params.before, "before"));
     KeysetQuery q = PlanKeysetPage(params, after, before, "seq");
     ASSIGN_OR_RETURN(Statement * st, c.Prepare(absl::StrCat(
         "SELECT ", kFileColumns, " FROM store_files WHERE store_id = ?1 AND (?2 = '' OR batch_id = ?2)"
