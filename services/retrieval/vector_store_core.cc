@@ -53,7 +53,8 @@ absl::StatusOr<FileCounts> CountFiles(Connection& c, absl::string_view column,
   return n;
 }
 
-absl::StatusOr<VectorStoreRecord> ReadStore(Connection& c, Statement& st, int64_t now) {
+absl::StatusOr<VectorStoreRecord> ReadStore(Connection& c, Statement& st, int64_t now,
+                                            bool with_counts) {
   VectorStoreRecord r;
   r.id = st.ColumnText(0);
   r.name = st.ColumnText(1);
@@ -68,10 +69,13 @@ absl::StatusOr<VectorStoreRecord> ReadStore(Connection& c, Statement& st, int64_
   if (r.expires_after_days) {
     r.expires_at = r.last_active_at.value_or(r.created_at) + int64_t{*r.expires_after_days} * 86400;
   }
+  const bool expired = r.expires_at && *r.expires_at <= now;
+  if (!with_counts) {
+    r.status = expired ? "expired" : "";
+    return r;
+  }
   ASSIGN_OR_RETURN(r.file_counts, CountFiles(c, "store_id", r.id));
-  r.status = r.expires_at && *r.expires_at <= now ? "expired"
-             : r.file_counts.in_progress > 0       ? "in_progress"
-                                                   : "completed";
+  r.status = expired ? "expired" : r.file_counts.in_progress > 0 ? "in_progress" : "completed";
   return r;
 }
 
@@ -144,7 +148,8 @@ void VectorStoreCoreImpl::ForgetIndex(const std::string& store_id) {
 }
 
 absl::StatusOr<VectorStoreRecord> VectorStoreCoreImpl::LoadStore(const std::string& project,
-                                                                 absl::string_view id) {
+                                                                 absl::string_view id,
+                                                                 bool with_counts) {
   if (!ValidateId(id, IdKind::kVectorStore, "vector_store_id").ok()) return NoStore(id);
   VectorStoreRecord r;
   const int64_t now = options.clock->NowUnixSeconds();
@@ -154,7 +159,7 @@ absl::StatusOr<VectorStoreRecord> VectorStoreCoreImpl::LoadStore(const std::stri
     RETURN_IF_ERROR(st->BindAll(id, project));
     ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return NoStore(id);
-    ASSIGN_OR_RETURN(r, ReadStore(c, *st, now));
+    ASSIGN_OR_RETURN(r, ReadStore(c, *st, now, with_counts));
     return absl::OkStatus();
   }));
   return r;
@@ -292,12 +297,12 @@ absl::StatusOr<VectorStoreRecord> VectorStoreCore::CreateStore(const std::string
   std::vector<AddFileParams> files;
   for (const std::string& file_id : p.file_ids) files.push_back({file_id, p.chunking, std::nullopt});
   if (!files.empty()) RETURN_IF_ERROR(impl_->Enqueue(project, id, files, ""));
-  return impl_->LoadStore(project, id);
+  return impl_->LoadStore(project, id, /*with_counts=*/true);
 }
 
 absl::StatusOr<VectorStoreRecord> VectorStoreCore::GetStore(const std::string& project,
                                                             absl::string_view id) {
-  return impl_->LoadStore(project, id);
+  return impl_->LoadStore(project, id, /*with_counts=*/true);
 }
 
 absl::StatusOr<Page<VectorStoreRecord>> VectorStoreCore::ListStores(const std::string& project,
@@ -318,7 +323,7 @@ absl::StatusOr<Page<VectorStoreRecord>> VectorStoreCore::ListStores(const std::s
     while (true) {
       ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) break;
-      ASSIGN_OR_RETURN(VectorStoreRecord r, ReadStore(c, *st, now));
+      ASSIGN_OR_RETURN(VectorStoreRecord r, ReadStore(c, *st, now, /*with_counts=*/true));
       rows.push_back(std::move(r));
     }
     page = FinishKeysetPage(std::move(rows), q);
@@ -344,7 +349,7 @@ absl::StatusOr<VectorStoreRecord> VectorStoreCore::UpdateStore(const std::string
     RETURN_IF_ERROR(st->BindAll(store.name, store.expires_after_days, metadata, store.id));
     return st->Run();
   }));
-  return impl_->LoadStore(project, id);
+  return impl_->LoadStore(project, id, /*with_counts=*/true);
 }
 
 absl::Status VectorStoreCore::DeleteStore(const std::string& project, absl::string_view id) {

@@ -44,7 +44,11 @@ class VectorStoreCoreImpl {
   const std::unique_ptr<sqlite::Database> db;
 
   // --- vector_store_core.cc
-  absl::StatusOr<VectorStoreRecord> LoadStore(const std::string& project, absl::string_view id);
+  // The store, or NotFound. Without `with_counts` (internal checks: does
+  // it exist, has it expired) file_counts stay zero and status is only
+  // "expired" or empty, which saves a scan of the store's files.
+  absl::StatusOr<VectorStoreRecord> LoadStore(const std::string& project, absl::string_view id,
+                                              bool with_counts = false);
   absl::StatusOr<StoreFileRecord> LoadFile(const std::string& project, absl::string_view store_id,
                                            absl::string_view file_id);
   // Inserts in_progress rows for `files` (skipping ones already in the
