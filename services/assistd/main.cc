@@ -34,6 +34,15 @@ ABSL_FLAG(int64_t, extract_memory_mb, 2048, "Memory limit of one extraction work
 ABSL_FLAG(int, extract_workers, 0, "Extractions run at once; 0 = number of cores.");
 ABSL_FLAG(std::string, extract_worker, "",
           "Path of assistd-extract-worker; empty = next to this binary.");
+ABSL_FLAG(std::string, model_endpoints, "",
+          "Model routing table: name=http://host:port/v1[|API_KEY_ENV];prefix*=...;*=... "
+          "(see docs/orchestrator.md).");
+ABSL_FLAG(int, max_model_calls, 16, "Model calls one run may make before it fails.");
+ABSL_FLAG(int, run_workers, 1024, "Runs driven at once (each in-flight model call holds one).");
+ABSL_FLAG(absl::Duration, requires_action_timeout, absl::Minutes(10),
+          "How long a run waits for tool outputs before it expires.");
+ABSL_FLAG(absl::Duration, model_timeout, absl::Minutes(5),
+          "Time limit of one model call, retries included.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(30),
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 
@@ -44,7 +53,8 @@ const std::vector<std::string> kEnvFlags = {
     "data_dir",      "grpc_addr",     "services",          "files_addr",
     "retrieval_addr", "sandbox_addr", "orchestrator_addr", "drain_timeout",
     "max_upload_mb", "extract_timeout", "extract_cpu", "extract_memory_mb",
-    "extract_workers", "extract_worker"};
+    "extract_workers", "extract_worker", "model_endpoints", "max_model_calls",
+    "run_workers", "requires_action_timeout", "model_timeout"};
 
 absl::StatusOr<ServerOptions> OptionsFromFlags() {
   ServerOptions options;
@@ -67,6 +77,12 @@ absl::StatusOr<ServerOptions> OptionsFromFlags() {
   x.memory_limit_bytes = absl::GetFlag(FLAGS_extract_memory_mb) << 20;
   x.max_concurrent = absl::GetFlag(FLAGS_extract_workers);
   x.worker_path = absl::GetFlag(FLAGS_extract_worker);
+  orchestrator::OrchestratorModuleOptions& o = options.orchestrator;
+  o.model_endpoints = absl::GetFlag(FLAGS_model_endpoints);
+  o.max_model_calls = absl::GetFlag(FLAGS_max_model_calls);
+  o.max_workers = absl::GetFlag(FLAGS_run_workers);
+  o.requires_action_timeout = absl::GetFlag(FLAGS_requires_action_timeout);
+  o.model_timeout = absl::GetFlag(FLAGS_model_timeout);
   return options;
 }
 

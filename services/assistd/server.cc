@@ -62,10 +62,11 @@ absl::StatusOr<std::unique_ptr<HostedService>> MakeModule(
     }
     case ServiceId::kSandbox:
       return std::make_unique<UnimplementedModule<v1::SandboxService::Service>>();
-    case ServiceId::kOrchestrator:
-      return std::make_unique<UnimplementedModule<v1::AssistantService::Service,
-                                                  v1::ThreadService::Service,
-                                                  v1::RunService::Service>>();
+    case ServiceId::kOrchestrator: {
+      orchestrator::OrchestratorModuleOptions orchestrator = options.orchestrator;
+      orchestrator.data_dir = options.data_dir;
+      return orchestrator::NewOrchestratorModule(std::move(orchestrator), channels);
+    }
   }
   return absl::InternalError("unknown service");
 }

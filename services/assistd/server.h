@@ -14,6 +14,7 @@
 #include "services/common/channel_registry.h"
 #include "services/common/hosted_service.h"
 #include "services/files/files_module.h"
+#include "services/orchestrator/orchestrator_module.h"
 #include "services/common/service_names.h"
 
 namespace assistd {
@@ -33,6 +34,8 @@ struct ServerOptions {
   // The files part; its data_dir is set from `data_dir`, and an empty
   // extraction.worker_path means the worker installed next to this binary.
   files::FilesModuleOptions files;
+  // The orchestrator part; its data_dir is set from `data_dir`.
+  orchestrator::OrchestratorModuleOptions orchestrator;
 };
 
 // The assistd process: the hosted services on one gRPC server, with health

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/common/grpc_status.h"
 #include "absl/strings/string_view.h"
 
 namespace assistd {
@@ -19,6 +20,16 @@ inline constexpr char kDefaultProject[] = "default";
 // The caller's project. InvalidArgument if the value is not 1-64
 // characters of [A-Za-z0-9_-].
 absl::StatusOr<std::string> ProjectOf(const grpc::ServerContext& ctx);
+
+// Runs `body(project)` for the caller's project and converts its status:
+// the shape of every project-scoped gRPC handler.
+//   return ServeForProject(ctx, [&](const std::string& project) { ... });
+template <typename Body>
+grpc::Status ServeForProject(grpc::ServerContext* ctx, Body body) {
+  absl::StatusOr<std::string> project = ProjectOf(*ctx);
+  if (!project.ok()) return ToGrpcStatus(project.status());
+  return ToGrpcStatus(body(*project));
+}
 
 // Marks an outgoing call (service to service) as made for `project`.
 void SetProject(grpc::ClientContext* ctx, absl::string_view project);

@@ -437,20 +437,6 @@ absl::StatusOr<index::AttributeFilter> FilterFromProto(const v1::Filter& filter)
   return out;
 }
 
-absl::StatusOr<PageParams> PageFromProto(const v1::PageRequest& page, IdKind kind) {
-  absl::string_view order = "desc";
-  if (page.order() == v1::ORDER_ASC) {
-    order = "asc";
-  } else if (page.order() != v1::ORDER_DESC && page.order() != v1::ORDER_UNSPECIFIED) {
-    order = "unknown";
-  }
-  ASSIGN_OR_RETURN(PageParams params,
-                   MakePageParams(page.limit(), order, page.after(), page.before()));
-  if (!params.after.empty()) RETURN_IF_ERROR(ValidateId(params.after, kind, "after"));
-  if (!params.before.empty()) RETURN_IF_ERROR(ValidateId(params.before, kind, "before"));
-  return params;
-}
-
 absl::StatusOr<std::optional<FileStatus>> StatusFilterFromProto(v1::VectorStoreFileStatus s) {
   switch (s) {
     case v1::VECTOR_STORE_FILE_STATUS_UNSPECIFIED:

@@ -15,6 +15,7 @@
 #include "assistd/v1/vector_stores.pb.h"
 #include "common/ids.h"
 #include "common/pagination.h"
+#include "services/common/proto_page.h"
 #include "indexer/attribute_filter.h"
 #include "indexer/extract/document.h"
 #include "services/retrieval/vector_store_core.h"
@@ -57,8 +58,6 @@ absl::StatusOr<int> ExpiresAfterFromProto(const v1::VectorStoreExpiresAfter& exp
                                           absl::string_view field);
 // Converted and checked with index::ValidateFilter; errors name "filters".
 absl::StatusOr<index::AttributeFilter> FilterFromProto(const v1::Filter& filter);
-// limit 1..100 (default 20), order, and cursors that are ids of `kind`.
-absl::StatusOr<PageParams> PageFromProto(const v1::PageRequest& page, IdKind kind);
 // UNSPECIFIED = no filter; unknown values name "filter".
 absl::StatusOr<std::optional<FileStatus>> StatusFilterFromProto(v1::VectorStoreFileStatus s);
 

@@ -16,13 +16,6 @@ namespace {
 
 // Runs `body(project)` for the caller's project; the one place where a
 // handler's absl::Status becomes a grpc::Status.
-template <typename Body>
-grpc::Status Serve(grpc::ServerContext* ctx, Body body) {
-  absl::StatusOr<std::string> project = ProjectOf(*ctx);
-  if (!project.ok()) return ToGrpcStatus(project.status());
-  return ToGrpcStatus(body(*project));
-}
-
 absl::Status CheckStoreId(absl::string_view id) {
   return ValidateId(id, IdKind::kVectorStore, "vector_store_id");
 }
@@ -61,7 +54,7 @@ void Deleted(const std::string& id, const char* object, v1::DeleteResponse* resp
 grpc::Status VectorStoreService::CreateVectorStore(grpc::ServerContext* ctx,
                                                    const v1::CreateVectorStoreRequest* req,
                                                    v1::VectorStore* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     ASSIGN_OR_RETURN(CreateStoreParams params, CreateStoreFromProto(*req));
     ASSIGN_OR_RETURN(VectorStoreRecord store, core_->CreateStore(project, params));
     ToProto(store, resp);
@@ -72,7 +65,7 @@ grpc::Status VectorStoreService::CreateVectorStore(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::GetVectorStore(grpc::ServerContext* ctx,
                                                 const v1::GetVectorStoreRequest* req,
                                                 v1::VectorStore* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreId(req->vector_store_id()));
     ASSIGN_OR_RETURN(VectorStoreRecord store, core_->GetStore(project, req->vector_store_id()));
     ToProto(store, resp);
@@ -83,7 +76,7 @@ grpc::Status VectorStoreService::GetVectorStore(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::ListVectorStores(grpc::ServerContext* ctx,
                                                   const v1::ListVectorStoresRequest* req,
                                                   v1::ListVectorStoresResponse* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     ASSIGN_OR_RETURN(PageParams page, PageFromProto(req->page(), IdKind::kVectorStore));
     ASSIGN_OR_RETURN(Page<VectorStoreRecord> stores, core_->ListStores(project, page));
     FillList(stores, resp);
@@ -94,7 +87,7 @@ grpc::Status VectorStoreService::ListVectorStores(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::UpdateVectorStore(grpc::ServerContext* ctx,
                                                    const v1::UpdateVectorStoreRequest* req,
                                                    v1::VectorStore* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreId(req->vector_store_id()));
     ASSIGN_OR_RETURN(UpdateStoreParams params, UpdateStoreFromProto(*req));
     ASSIGN_OR_RETURN(VectorStoreRecord store,
@@ -107,7 +100,7 @@ grpc::Status VectorStoreService::UpdateVectorStore(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::DeleteVectorStore(grpc::ServerContext* ctx,
                                                    const v1::DeleteVectorStoreRequest* req,
                                                    v1::DeleteResponse* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreId(req->vector_store_id()));
     RETURN_IF_ERROR(core_->DeleteStore(project, req->vector_store_id()));
     Deleted(req->vector_store_id(), "vector_store.deleted", resp);
@@ -118,7 +111,7 @@ grpc::Status VectorStoreService::DeleteVectorStore(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::CreateVectorStoreFile(grpc::ServerContext* ctx,
                                                        const v1::CreateVectorStoreFileRequest* req,
                                                        v1::VectorStoreFile* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreId(req->vector_store_id()));
     ASSIGN_OR_RETURN(AddFileParams params, AddFileFromProto(*req));
     ASSIGN_OR_RETURN(StoreFileRecord file, core_->AddFile(project, req->vector_store_id(), params));
@@ -130,7 +123,7 @@ grpc::Status VectorStoreService::CreateVectorStoreFile(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::GetVectorStoreFile(grpc::ServerContext* ctx,
                                                     const v1::GetVectorStoreFileRequest* req,
                                                     v1::VectorStoreFile* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreAndFile(req->vector_store_id(), req->file_id()));
     ASSIGN_OR_RETURN(StoreFileRecord file,
                      core_->GetFile(project, req->vector_store_id(), req->file_id()));
@@ -142,7 +135,7 @@ grpc::Status VectorStoreService::GetVectorStoreFile(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::ListVectorStoreFiles(grpc::ServerContext* ctx,
                                                       const v1::ListVectorStoreFilesRequest* req,
                                                       v1::ListVectorStoreFilesResponse* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreId(req->vector_store_id()));
     ASSIGN_OR_RETURN(PageParams page, PageFromProto(req->page(), IdKind::kFile));
     ASSIGN_OR_RETURN(std::optional<FileStatus> status, StatusFilterFromProto(req->filter()));
@@ -156,7 +149,7 @@ grpc::Status VectorStoreService::ListVectorStoreFiles(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::UpdateVectorStoreFile(grpc::ServerContext* ctx,
                                                        const v1::UpdateVectorStoreFileRequest* req,
                                                        v1::VectorStoreFile* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreAndFile(req->vector_store_id(), req->file_id()));
     ASSIGN_OR_RETURN(std::optional<Attributes> attributes, UpdateFileFromProto(*req));
     ASSIGN_OR_RETURN(StoreFileRecord file,
@@ -170,7 +163,7 @@ grpc::Status VectorStoreService::UpdateVectorStoreFile(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::DeleteVectorStoreFile(grpc::ServerContext* ctx,
                                                        const v1::DeleteVectorStoreFileRequest* req,
                                                        v1::DeleteResponse* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreAndFile(req->vector_store_id(), req->file_id()));
     RETURN_IF_ERROR(core_->RemoveFile(project, req->vector_store_id(), req->file_id()));
     Deleted(req->file_id(), "vector_store.file.deleted", resp);
@@ -181,7 +174,7 @@ grpc::Status VectorStoreService::DeleteVectorStoreFile(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::GetVectorStoreFileContent(
     grpc::ServerContext* ctx, const v1::GetVectorStoreFileContentRequest* req,
     v1::VectorStoreFileContentPage* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreAndFile(req->vector_store_id(), req->file_id()));
     ASSIGN_OR_RETURN(extract::Document doc,
                      core_->FileContent(project, req->vector_store_id(), req->file_id()));
@@ -192,7 +185,7 @@ grpc::Status VectorStoreService::GetVectorStoreFileContent(
 grpc::Status VectorStoreService::DetachFileFromAllStores(
     grpc::ServerContext* ctx, const v1::DetachFileFromAllStoresRequest* req,
     v1::DetachFileFromAllStoresResponse* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(ValidateId(req->file_id(), IdKind::kFile, "file_id"));
     ASSIGN_OR_RETURN(int detached, core_->DetachFileEverywhere(project, req->file_id()));
     resp->set_detached(detached);
@@ -203,7 +196,7 @@ grpc::Status VectorStoreService::DetachFileFromAllStores(
 grpc::Status VectorStoreService::CreateFileBatch(grpc::ServerContext* ctx,
                                                  const v1::CreateFileBatchRequest* req,
                                                  v1::VectorStoreFileBatch* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreId(req->vector_store_id()));
     ASSIGN_OR_RETURN(std::vector<AddFileParams> files, BatchFromProto(*req));
     ASSIGN_OR_RETURN(BatchRecord batch, core_->CreateBatch(project, req->vector_store_id(), files));
@@ -215,7 +208,7 @@ grpc::Status VectorStoreService::CreateFileBatch(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::GetFileBatch(grpc::ServerContext* ctx,
                                               const v1::GetFileBatchRequest* req,
                                               v1::VectorStoreFileBatch* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreAndBatch(req->vector_store_id(), req->batch_id()));
     ASSIGN_OR_RETURN(BatchRecord batch,
                      core_->GetBatch(project, req->vector_store_id(), req->batch_id()));
@@ -227,7 +220,7 @@ grpc::Status VectorStoreService::GetFileBatch(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::CancelFileBatch(grpc::ServerContext* ctx,
                                                  const v1::CancelFileBatchRequest* req,
                                                  v1::VectorStoreFileBatch* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreAndBatch(req->vector_store_id(), req->batch_id()));
     ASSIGN_OR_RETURN(BatchRecord batch,
                      core_->CancelBatch(project, req->vector_store_id(), req->batch_id()));
@@ -239,7 +232,7 @@ grpc::Status VectorStoreService::CancelFileBatch(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::ListFileBatchFiles(grpc::ServerContext* ctx,
                                                     const v1::ListFileBatchFilesRequest* req,
                                                     v1::ListVectorStoreFilesResponse* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreAndBatch(req->vector_store_id(), req->batch_id()));
     ASSIGN_OR_RETURN(PageParams page, PageFromProto(req->page(), IdKind::kFile));
     ASSIGN_OR_RETURN(std::optional<FileStatus> status, StatusFilterFromProto(req->filter()));
@@ -253,7 +246,7 @@ grpc::Status VectorStoreService::ListFileBatchFiles(grpc::ServerContext* ctx,
 grpc::Status VectorStoreService::Search(grpc::ServerContext* ctx,
                                         const v1::SearchVectorStoreRequest* req,
                                         v1::SearchVectorStoreResponse* resp) {
-  return Serve(ctx, [&](const std::string& project) -> absl::Status {
+  return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     RETURN_IF_ERROR(CheckStoreId(req->vector_store_id()));
     ASSIGN_OR_RETURN(SearchParams params, SearchFromProto(*req));
     ASSIGN_OR_RETURN(std::vector<SearchHit> hits,
