@@ -276,9 +276,9 @@ struct ScriptedChatServer::State {
 };
 
 absl::StatusOr<std::unique_ptr<ScriptedChatServer>>
-ScriptedChatServer::Start() {
+ScriptedChatServer::Start(int worker_threads) {
   absl::StatusOr<std::unique_ptr<ScriptedHttpServer>> http =
-      ScriptedHttpServer::Start();
+      ScriptedHttpServer::Start(worker_threads);
   if (!http.ok()) return http.status();
   auto state = std::make_shared<State>();
   std::unique_ptr<ScriptedChatServer> server(

@@ -122,7 +122,8 @@ class ScriptedChatServer {
  public:
   using Handler = std::function<ChatTurn(const ChatRequestRecord&)>;
 
-  static absl::StatusOr<std::unique_ptr<ScriptedChatServer>> Start();
+  // `worker_threads`: requests answered at once (see ScriptedHttpServer).
+  static absl::StatusOr<std::unique_ptr<ScriptedChatServer>> Start(int worker_threads = 8);
 
   // "http://127.0.0.1:<port>/v1", the base URL for a client.
   std::string Url() const;

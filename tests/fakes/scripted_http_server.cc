@@ -210,10 +210,12 @@ ScriptedHttpServer::ScriptedHttpServer(std::unique_ptr<Impl> impl)
     : impl_(std::move(impl)) {}
 
 absl::StatusOr<std::unique_ptr<ScriptedHttpServer>>
-ScriptedHttpServer::Start() {
+ScriptedHttpServer::Start(int worker_threads) {
   std::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Impl>();
   Impl* raw = impl.get();
+  const size_t threads = static_cast<size_t>(std::max(worker_threads, 1));
+  impl->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Catch-all routes (not the pre-routing hook, which runs before httplib
   // has read the request body).
   const httplib::Server::Handler serve = [raw](const httplib::Request& req,

@@ -92,7 +92,8 @@ class ScriptedHttpServer {
  public:
   // Listens on 127.0.0.1 with an OS-chosen port, ready when this returns.
   // Internal if it cannot bind.
-  static absl::StatusOr<std::unique_ptr<ScriptedHttpServer>> Start();
+  // `worker_threads` requests are served at once (more wait for a worker).
+  static absl::StatusOr<std::unique_ptr<ScriptedHttpServer>> Start(int worker_threads = 8);
   // Stops accepting, wakes delays and ChunkWriter::Sleep()s, and joins the
   // threads. Handlers that block on something else must be released first;
   // destroy clients first too, or idle keep-alive connections hold worker
