@@ -132,6 +132,7 @@ void RunEngine::Driver::Drive() {
     }
     absl::StatusOr<bool> stopped = Turn();
     if (!stopped.ok()) {
+      SavePartialMessage();
       if (cancelled_->load()) return Interrupted();
       return Fail(stopped.status());
     }
@@ -398,6 +399,15 @@ absl::Status RunEngine::Driver::OpenMessage() {
   message_step_ = std::move(step);
   message_ = std::move(m);
   return absl::OkStatus();
+}
+
+void RunEngine::Driver::SavePartialMessage() {
+  if (!message_ || text_.empty()) return;
+  message_->clear_content();
+  message_->add_content()->mutable_text()->set_value(text_);
+  absl::Status saved = e_->db_->Write(
+      [&](Connection& c) { return UpdateBody(c, kMessages, message_->id(), *message_); });
+  if (!saved.ok()) LogWarning("orchestrator: run ", run_id_, ": ", saved.ToString());
 }
 
 absl::Status RunEngine::Driver::CloseMessage(const v1::Usage* usage) {

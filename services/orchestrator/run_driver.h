@@ -42,6 +42,9 @@ class RunEngine::Driver final : public model::ChatStreamObserver {
   absl::StatusOr<bool> FinishTurn(const model::ChatResult& result);
   absl::Status OpenMessage();
   absl::Status CloseMessage(const v1::Usage* usage);
+  // Stores the text streamed so far into the open message (before the run
+  // fails or is cancelled, which marks it incomplete).
+  void SavePartialMessage();
   absl::Status OpenToolStep();
   absl::Status SaveToolStep(bool completed, const v1::Usage* usage);
   absl::StatusOr<bool> ExecuteTools(const std::vector<model::ToolCall>& calls);

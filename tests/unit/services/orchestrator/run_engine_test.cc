@@ -303,6 +303,27 @@ TEST(RunEngineTest, ModelErrorsFailTheRunWithTheRightCode) {
   EXPECT_TRUE(events.back().run().has_failed_at());
 }
 
+TEST(RunEngineTest, AStreamDroppedMidAnswerFailsTheRunAndKeepsTheText) {
+  OrchestratorTestEnv env;
+  env.server->EnqueueTurn(ChatTurn::Text("half of an answer", 4).DropAfterChunks(3));
+  const v1::Assistant a = env.MakeAssistant();
+  const v1::Thread t = env.MakeThread();
+  std::shared_ptr<RunEventLog> log;
+  ASSERT_OK_AND_ASSIGN(v1::Run run, env.engine->CreateRun(kProject, RunRequest(a, t), &log));
+  auto events = OrchestratorTestEnv::Segment(log.get());
+  ASSERT_EQ(events.back().event(), "thread.run.failed");
+  EXPECT_EQ(events.back().run().last_error().code(), v1::LAST_ERROR_CODE_SERVER_ERROR);
+  EXPECT_EQ(env.server->RequestCount(), 1);  // never retried once text was streamed
+  EXPECT_THAT(OrchestratorTestEnv::Names(events), ::testing::Contains("thread.message.incomplete"));
+  ASSERT_OK_AND_ASSIGN(auto steps, env.engine->ListSteps(kProject, t.id(), run.id(), {}, false));
+  ASSERT_EQ(steps.data.size(), 1u);
+  EXPECT_EQ(steps.data[0].status(), v1::RUN_STEP_STATUS_FAILED);
+  ASSERT_OK_AND_ASSIGN(auto messages, env.threads->ListMessages(kProject, t.id(), run.id(), {}));
+  ASSERT_EQ(messages.data.size(), 1u);
+  EXPECT_EQ(messages.data[0].status(), v1::MESSAGE_STATUS_INCOMPLETE);
+  EXPECT_FALSE(messages.data[0].content(0).text().value().empty());
+}
+
 TEST(RunEngineTest, UnknownModelFailsWithAClearMessage) {
   RunEngineOptions options;
   options.models = [](const std::string& name) -> absl::StatusOr<std::shared_ptr<model::ChatModel>> {
