@@ -19,6 +19,10 @@ PACKAGES=(
   libcairo2-dev poppler-utils qpdf
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # the sandbox: CPython embedded in its zygote, the libraries sessions get,
+  # and bubblewrap for the cold-start baseline in bench/sandbox_bench
+  python3-dev python3-numpy python3-pandas python3-matplotlib python3-scipy
+  python3-sympy python3-openpyxl python3-pil bubblewrap
 )
 
 missing=()

@@ -43,6 +43,26 @@ ABSL_FLAG(absl::Duration, requires_action_timeout, absl::Minutes(10),
           "How long a run waits for tool outputs before it expires.");
 ABSL_FLAG(absl::Duration, model_timeout, absl::Minutes(5),
           "Time limit of one model call, retries included.");
+ABSL_FLAG(int, sandbox_max_sessions, 32,
+          "Sandbox sessions alive at once; the least recently used idle one is evicted past it.");
+ABSL_FLAG(int64_t, sandbox_memory_mb, 1024, "Default memory limit of a sandbox session, in MiB.");
+ABSL_FLAG(int64_t, sandbox_max_memory_mb, 8192, "Largest memory limit a session may ask for.");
+ABSL_FLAG(int64_t, sandbox_disk_mb, 512, "Default size of a session's /mnt/data, in MiB.");
+ABSL_FLAG(int64_t, sandbox_pids, 128, "Processes and threads per sandbox session.");
+ABSL_FLAG(absl::Duration, sandbox_timeout, absl::Seconds(30),
+          "Default wall-clock limit of one Execute.");
+ABSL_FLAG(absl::Duration, sandbox_max_timeout, absl::Minutes(10),
+          "Largest wall-clock limit an Execute may ask for.");
+ABSL_FLAG(absl::Duration, sandbox_idle_timeout, absl::Hours(1),
+          "Default idle timeout of a sandbox session.");
+ABSL_FLAG(absl::Duration, sandbox_lifetime, absl::Hours(1), "Maximum lifetime of a session.");
+ABSL_FLAG(bool, sandbox_allow_no_cgroups, false,
+          "Opt down: run sandbox sessions without per-session cgroups (rlimits only).");
+ABSL_FLAG(bool, sandbox_allow_no_namespaces, false,
+          "Opt down: if namespaces are unavailable, run sessions in the process tier "
+          "(seccomp, rlimits, uid; the host filesystem stays visible).");
+ABSL_FLAG(std::string, sandbox_zygote, "",
+          "Path of assistd-sandbox-zygote; empty = next to this binary.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(30),
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 
@@ -54,7 +74,26 @@ const std::vector<std::string> kEnvFlags = {
     "retrieval_addr", "sandbox_addr", "orchestrator_addr", "drain_timeout",
     "max_upload_mb", "extract_timeout", "extract_cpu", "extract_memory_mb",
     "extract_workers", "extract_worker", "model_endpoints", "max_model_calls",
-    "run_workers", "requires_action_timeout", "model_timeout"};
+    "run_workers", "requires_action_timeout", "model_timeout",
+    "sandbox_max_sessions", "sandbox_memory_mb", "sandbox_max_memory_mb", "sandbox_disk_mb",
+    "sandbox_pids", "sandbox_timeout", "sandbox_max_timeout", "sandbox_idle_timeout",
+    "sandbox_lifetime", "sandbox_allow_no_cgroups", "sandbox_allow_no_namespaces",
+    "sandbox_zygote"};
+
+void SandboxFromFlags(sandbox::SessionPoolOptions* p) {
+  p->max_sessions = absl::GetFlag(FLAGS_sandbox_max_sessions);
+  p->default_limits.memory_bytes = absl::GetFlag(FLAGS_sandbox_memory_mb) << 20;
+  p->max_limits.memory_bytes = absl::GetFlag(FLAGS_sandbox_max_memory_mb) << 20;
+  p->default_limits.disk_bytes = absl::GetFlag(FLAGS_sandbox_disk_mb) << 20;
+  p->cgroup.pids = absl::GetFlag(FLAGS_sandbox_pids);
+  p->default_timeout = absl::GetFlag(FLAGS_sandbox_timeout);
+  p->max_timeout = absl::GetFlag(FLAGS_sandbox_max_timeout);
+  p->default_limits.idle_timeout = absl::GetFlag(FLAGS_sandbox_idle_timeout);
+  p->max_lifetime = absl::GetFlag(FLAGS_sandbox_lifetime);
+  p->allow_without_cgroups = absl::GetFlag(FLAGS_sandbox_allow_no_cgroups);
+  p->allow_without_namespaces = absl::GetFlag(FLAGS_sandbox_allow_no_namespaces);
+  p->zygote_path = absl::GetFlag(FLAGS_sandbox_zygote);
+}
 
 absl::StatusOr<ServerOptions> OptionsFromFlags() {
   ServerOptions options;
@@ -83,6 +122,7 @@ absl::StatusOr<ServerOptions> OptionsFromFlags() {
   o.max_workers = absl::GetFlag(FLAGS_run_workers);
   o.requires_action_timeout = absl::GetFlag(FLAGS_requires_action_timeout);
   o.model_timeout = absl::GetFlag(FLAGS_model_timeout);
+  SandboxFromFlags(&options.sandbox.pool);
   return options;
 }
 

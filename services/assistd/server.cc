@@ -60,8 +60,12 @@ absl::StatusOr<std::unique_ptr<HostedService>> MakeModule(
       retrieval.data_dir = options.data_dir;
       return retrieval::NewRetrievalModule(std::move(retrieval), channels);
     }
-    case ServiceId::kSandbox:
-      return std::make_unique<UnimplementedModule<v1::SandboxService::Service>>();
+    case ServiceId::kSandbox: {
+      sandbox::SandboxModuleOptions sandbox = options.sandbox;
+      if (sandbox.pool.state_dir.empty()) sandbox.pool.state_dir = options.data_dir + "/sandbox";
+      if (sandbox.pool.zygote_path.empty()) sandbox.pool.zygote_path = sandbox::DefaultZygotePath();
+      return sandbox::NewSandboxModule(std::move(sandbox));
+    }
     case ServiceId::kOrchestrator: {
       orchestrator::OrchestratorModuleOptions orchestrator = options.orchestrator;
       orchestrator.data_dir = options.data_dir;

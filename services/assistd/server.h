@@ -15,6 +15,7 @@
 #include "services/common/hosted_service.h"
 #include "services/files/files_module.h"
 #include "services/orchestrator/orchestrator_module.h"
+#include "services/sandbox/sandbox_module.h"
 #include "services/common/service_names.h"
 
 namespace assistd {
@@ -36,6 +37,9 @@ struct ServerOptions {
   files::FilesModuleOptions files;
   // The orchestrator part; its data_dir is set from `data_dir`.
   orchestrator::OrchestratorModuleOptions orchestrator;
+  // The sandbox part; an empty pool.state_dir means <data_dir>/sandbox, an
+  // empty pool.zygote_path the zygote installed next to this binary.
+  sandbox::SandboxModuleOptions sandbox;
 };
 
 // The assistd process: the hosted services on one gRPC server, with health

@@ -1,5 +1,5 @@
-// AssistdServer over real sockets: health, reflection, UNIMPLEMENTED for
-// services not built yet, --services subsets, the data-dir lock, and the
+// AssistdServer over real sockets: health, reflection, every service
+// implemented, --services subsets, the data-dir lock, and the
 // in-process channel path.
 
 #include "services/assistd/server.h"
@@ -94,15 +94,27 @@ TEST(AssistdServerTest, ReflectionListsTheContract) {
                             "grpc.health.v1.Health"}));
 }
 
-TEST(AssistdServerTest, ServicesNotBuiltYetAnswerUnimplemented) {
+TEST(AssistdServerTest, EveryServiceIsImplemented) {
   TempDir dir;
   ASSERT_OK_AND_ASSIGN(auto server, AssistdServer::Start(TestOptions(dir)));
-  auto stub = v1::SandboxService::NewStub(Connect(*server));
-  grpc::ClientContext ctx;
-  v1::GetSessionRequest req;
-  v1::Session session;
-  EXPECT_EQ(stub->GetSession(&ctx, req, &session).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  auto channel = Connect(*server);
+  {
+    auto stub = v1::SandboxService::NewStub(channel);
+    grpc::ClientContext ctx;
+    v1::GetSessionRequest req;
+    req.set_session_id("sess_unknown");
+    v1::Session session;
+    EXPECT_EQ(stub->GetSession(&ctx, req, &session).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    auto stub = v1::RunService::NewStub(channel);
+    grpc::ClientContext ctx;
+    v1::GetRunRequest req;
+    req.set_thread_id("thread_unknown");
+    req.set_run_id("run_unknown");
+    v1::Run run;
+    EXPECT_EQ(stub->GetRun(&ctx, req, &run).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
 }
 
 TEST(AssistdServerTest, HostsOnlyTheRequestedServices) {
