@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
@@ -68,6 +69,21 @@ absl::Status CheckSearchable(const std::string& path) {
   }
   return absl::OkStatus();
 }
+
+}  // namespace
+
+std::string DefaultStateDir(const std::string& data_dir) {
+  if (CheckSearchable(data_dir).ok()) return data_dir + "/sandbox";
+  // e.g. a data dir under /root (mode 700): sessions could not reach their
+  // disks there. Their disks are tmpfs mounts that do not outlive the
+  // process anyway, so /run (searchable, cleared at boot) serves, one
+  // directory per data dir.
+  char resolved[PATH_MAX];
+  const std::string key = realpath(data_dir.c_str(), resolved) != nullptr ? resolved : data_dir;
+  return absl::StrCat("/run/assistd-sandbox-", absl::Hex(std::hash<std::string>()(key)));
+}
+
+namespace {
 
 bool IsLive(SessionState s) {
   return s == SessionState::kReady || s == SessionState::kBusy || s == SessionState::kFailed;

@@ -22,6 +22,12 @@
 
 namespace assistd::sandbox {
 
+// Where a pool for `data_dir` keeps its session directories:
+// `<data_dir>/sandbox` when every directory above it is searchable by
+// others (sessions reach their disk by path as an unprivileged uid), else a
+// directory under /run named after the data dir.
+std::string DefaultStateDir(const std::string& data_dir);
+
 struct SessionPoolOptions {
   // Holds sessions/<id>/data (each a tmpfs mount) and mplconfig/. Leftovers
   // of a previous run are unmounted and removed at startup.

@@ -62,7 +62,9 @@ absl::StatusOr<std::unique_ptr<HostedService>> MakeModule(
     }
     case ServiceId::kSandbox: {
       sandbox::SandboxModuleOptions sandbox = options.sandbox;
-      if (sandbox.pool.state_dir.empty()) sandbox.pool.state_dir = options.data_dir + "/sandbox";
+      if (sandbox.pool.state_dir.empty()) {
+        sandbox.pool.state_dir = sandbox::DefaultStateDir(options.data_dir);
+      }
       if (sandbox.pool.zygote_path.empty()) sandbox.pool.zygote_path = sandbox::DefaultZygotePath();
       return sandbox::NewSandboxModule(std::move(sandbox));
     }
