@@ -105,12 +105,10 @@ void RunEngine::WorkerLoop() {
     queue_.pop_front();
     auto flag = std::make_shared<std::atomic<bool>>(false);
     active_[run_id] = flag;
-    ++driving_;
     mu_.Unlock();
     Driver(this, run_id, flag.get()).Drive();
     mu_.Lock();
     active_.erase(run_id);
-    --driving_;
   }
 }
 

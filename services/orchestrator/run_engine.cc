@@ -539,7 +539,7 @@ void RunEngine::Enqueue(const std::string& run_id) {
 
 int RunEngine::InFlight() const {
   absl::MutexLock lock(&mu_);
-  return static_cast<int>(queue_.size()) + driving_;
+  return static_cast<int>(queue_.size() + active_.size());
 }
 
 }  // namespace assistd::orchestrator

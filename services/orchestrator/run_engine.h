@@ -125,7 +125,6 @@ class RunEngine {
   mutable absl::Mutex mu_;
   std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
   int idle_workers_ ABSL_GUARDED_BY(mu_) = 0;
-  int driving_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // Cancel flags of the runs being driven.
   absl::flat_hash_map<std::string, std::shared_ptr<std::atomic<bool>>> active_

@@ -23,6 +23,7 @@ namespace assistd {
 namespace {
 
 using ::assistd::testing::IsOkAndHolds;
+using ::assistd::testing::ListeningPort;
 using ::assistd::testing::Subprocess;
 using ::assistd::testing::TempDir;
 using ::grpc::health::v1::HealthCheckRequest;
@@ -31,24 +32,12 @@ using ::testing::HasSubstr;
 
 constexpr absl::Duration kStartTimeout = absl::Seconds(30);
 
-// Reads the startup line "gRPC listening on 127.0.0.1:PORT (...)".
-int ListeningPort(Subprocess& proc) {
-  absl::StatusOr<std::string> line = proc.WaitForLine("gRPC listening on", kStartTimeout);
-  EXPECT_TRUE(line.ok()) << line.status();
-  if (!line.ok()) return 0;
-  size_t colon = line->find("127.0.0.1:");
-  std::string rest = line->substr(colon + 10);
-  int port = 0;
-  EXPECT_TRUE(absl::SimpleAtoi(rest.substr(0, rest.find(' ')), &port)) << *line;
-  return port;
-}
-
 TEST(AssistdBinaryTest, StartsAnswersHealthAndStopsCleanlyOnSigterm) {
   TempDir dir;
   ASSERT_OK_AND_ASSIGN(auto proc, Subprocess::Start(
       {ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0", "--data_dir=" + dir.File("data"),
        "--drain_timeout=2s"}));
-  const int port = ListeningPort(*proc);
+  const int port = ListeningPort(*proc, kStartTimeout);
   ASSERT_GT(port, 0);
   const std::string addr = absl::StrCat("127.0.0.1:", port);
 

@@ -8,7 +8,6 @@
 #include <csignal>
 #include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "assistd/v1/assistants.grpc.pb.h"
@@ -27,6 +26,7 @@ namespace assistd {
 namespace {
 
 using ::assistd::testing::ChatTurn;
+using ::assistd::testing::ListeningPort;
 using ::assistd::testing::ScriptedChatServer;
 using ::assistd::testing::Subprocess;
 using ::assistd::testing::TempDir;
@@ -258,14 +258,6 @@ TEST_F(OrchestratorGrpcTest, ErrorsCarryTheRightCodes) {
 
 // --- kill -9 of the real binary ---------------------------------------------
 
-int ListeningPort(Subprocess& proc) {
-  absl::StatusOr<std::string> line = proc.WaitForLine("gRPC listening on", kWait);
-  if (!line.ok()) return 0;
-  std::string rest = line->substr(line->find("127.0.0.1:") + 10);
-  int port = 0;
-  return absl::SimpleAtoi(rest.substr(0, rest.find(' ')), &port) ? port : 0;
-}
-
 TEST(OrchestratorDurabilityTest, KillDashNineMidRunLosesNothingAcknowledged) {
   TempDir dir;
   ASSERT_OK_AND_ASSIGN(auto model, ScriptedChatServer::Start());
@@ -276,7 +268,7 @@ TEST(OrchestratorDurabilityTest, KillDashNineMidRunLosesNothingAcknowledged) {
       ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0", "--data_dir=" + dir.File("data"),
       "--services=orchestrator", "--model_endpoints=*=" + model->Url()};
   ASSERT_OK_AND_ASSIGN(auto proc, Subprocess::Start(argv));
-  int port = ListeningPort(*proc);
+  int port = ListeningPort(*proc, kWait);
   ASSERT_GT(port, 0);
   auto stubs = std::make_unique<Stubs>(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                                            grpc::InsecureChannelCredentials()));
@@ -301,7 +293,7 @@ TEST(OrchestratorDurabilityTest, KillDashNineMidRunLosesNothingAcknowledged) {
   stream->Finish();
 
   ASSERT_OK_AND_ASSIGN(proc, Subprocess::Start(argv));
-  port = ListeningPort(*proc);
+  port = ListeningPort(*proc, kWait);
   ASSERT_GT(port, 0);
   stubs = std::make_unique<Stubs>(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                                       grpc::InsecureChannelCredentials()));

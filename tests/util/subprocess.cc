@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -117,6 +118,16 @@ absl::StatusOr<int> Subprocess::Wait(absl::Duration timeout) {
   pid_ = -1;
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
+}
+
+int ListeningPort(Subprocess& proc, absl::Duration timeout) {
+  absl::StatusOr<std::string> line = proc.WaitForLine("gRPC listening on", timeout);
+  if (!line.ok()) return 0;
+  const size_t at = line->find("127.0.0.1:");
+  if (at == std::string::npos) return 0;
+  const std::string rest = line->substr(at + 10);
+  int port = 0;
+  return absl::SimpleAtoi(rest.substr(0, rest.find(' ')), &port) ? port : 0;
 }
 
 }  // namespace assistd::testing

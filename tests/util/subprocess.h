@@ -51,6 +51,10 @@ class Subprocess {
   size_t scanned_ = 0;  // output_ up to here has been split into lines
 };
 
+// Reads assistd's startup line "gRPC listening on 127.0.0.1:PORT (...)"
+// from `proc` and returns PORT; 0 if it does not come within `timeout`.
+int ListeningPort(Subprocess& proc, absl::Duration timeout);
+
 }  // namespace assistd::testing
 
 #endif  // ASSISTD_TESTS_UTIL_SUBPROCESS_H_
