@@ -233,6 +233,9 @@ Chunk MakeChunk(const JoinedText& joined, int64_t char_start, int64_t char_end,
       [&](const PageSpan& page) { return page.begin < char_end; });
   chunk.page_start = first->number;
   chunk.page_end = last_end == first ? first->number : (last_end - 1)->number;
+  for (auto page = first + 1; page < last_end; ++page) {
+    chunk.page_breaks.emplace_back(static_cast<int>(page->begin - char_start), page->number);
+  }
   return chunk;
 }
 

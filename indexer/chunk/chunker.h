@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -26,6 +27,9 @@ struct Chunk {
   std::string text;       // the chunk's text (UTF-8, never cut inside a word)
   int page_start = 1;     // first page/section the chunk touches (1-based)
   int page_end = 1;       // last page/section it touches
+  // Where each later page begins inside `text`: (byte offset, page number),
+  // ascending; empty when the chunk lies on one page.
+  std::vector<std::pair<int, int>> page_breaks;
   // Byte offsets of the chunk in the document text: the pages' texts joined
   // with "\n\n" (see DocumentText).
   int64_t char_start = 0;

@@ -19,6 +19,10 @@ struct BuiltinContext {
   std::string run_id;
   std::string assistant_id;
   const std::atomic<bool>* cancelled = nullptr;  // set when the run is cancelled
+  // The tool_resources of the run's assistant and thread (the thread's
+  // include files attached to its messages), read when the run was claimed.
+  v1::ToolResources assistant_resources;
+  v1::ToolResources thread_resources;
 };
 
 // The tools the server runs itself (file_search, code_interpreter). The run
@@ -31,12 +35,13 @@ class BuiltinTools {
   // The function the model sees for `tool` (a file_search or
   // code_interpreter tool of the run); nullopt if it is not available.
   virtual std::optional<model::ToolSchema> Schema(const v1::AssistantTool& tool) = 0;
-  // Executes `model_call` (its name is a Schema()'s name) and records it in
+  // Executes `model_call` of `tool` (the run's tool whose Schema() has the
+  // call's name) and records it in
   // `call` (id already set): file_search results or code_interpreter input
   // and outputs. A tool failure the model should see goes into the record
   // (e.g. as logs); an error status fails the run.
-  virtual absl::Status Execute(const BuiltinContext& context, const model::ToolCall& model_call,
-                               v1::ToolCall* call) = 0;
+  virtual absl::Status Execute(const BuiltinContext& context, const v1::AssistantTool& tool,
+                               const model::ToolCall& model_call, v1::ToolCall* call) = 0;
 };
 
 }  // namespace assistd::orchestrator

@@ -44,17 +44,6 @@ v1::RunEvent DoneEvent() {
   return e;
 }
 
-// Applies the vector_stores helper of `resources`, when one is given.
-absl::Status ResolveHelper(const VectorStoreHelper& helper, const std::string& project,
-                           bool for_thread, v1::ToolResources* resources) {
-  if (resources->file_search().vector_stores_size() == 0) return absl::OkStatus();
-  if (!helper) {
-    return absl::UnimplementedError(
-        "tool_resources.file_search.vector_stores: the retrieval service is not available");
-  }
-  return helper(project, for_thread, resources);
-}
-
 }  // namespace
 
 // ---- AssistantService ------------------------------------------------------
@@ -64,7 +53,7 @@ grpc::Status AssistantServiceImpl::CreateAssistant(grpc::ServerContext* ctx,
                                                    v1::Assistant* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     v1::CreateAssistantRequest r = *req;
-    RETURN_IF_ERROR(ResolveHelper(helper_, project, /*for_thread=*/false, r.mutable_tool_resources()));
+    RETURN_IF_ERROR(ResolveHelper(stores_, project, /*for_thread=*/false, r.mutable_tool_resources()));
     ASSIGN_OR_RETURN(*resp, store_->Create(project, r));
     return absl::OkStatus();
   });
@@ -115,7 +104,9 @@ grpc::Status ThreadServiceImpl::CreateThread(grpc::ServerContext* ctx,
                                              v1::Thread* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     v1::CreateThreadRequest r = *req;
-    RETURN_IF_ERROR(ResolveHelper(helper_, project, /*for_thread=*/true, r.mutable_tool_resources()));
+    RETURN_IF_ERROR(AttachToNewThread(stores_, project, FileSearchAttachments(r.messages()),
+                                      r.mutable_tool_resources()));
+    RETURN_IF_ERROR(ResolveHelper(stores_, project, /*for_thread=*/true, r.mutable_tool_resources()));
     ASSIGN_OR_RETURN(*resp, store_->Create(project, r));
     return absl::OkStatus();
   });
@@ -151,6 +142,10 @@ grpc::Status ThreadServiceImpl::CreateMessage(grpc::ServerContext* ctx,
                                               const v1::CreateMessageRequest* req,
                                               v1::Message* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
+    google::protobuf::RepeatedPtrField<v1::MessageCreate> created;
+    *created.Add() = req->message();
+    RETURN_IF_ERROR(AttachToThread(stores_, store_, project, req->thread_id(),
+                                   FileSearchAttachments(created)));
     ASSIGN_OR_RETURN(*resp, store_->CreateMessage(project, *req));
     return absl::OkStatus();
   });
@@ -199,7 +194,9 @@ grpc::Status ThreadServiceImpl::DeleteMessage(grpc::ServerContext* ctx,
 grpc::Status RunServiceImpl::CreateRun(grpc::ServerContext* ctx, const v1::CreateRunRequest* req,
                                        v1::Run* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
-    ASSIGN_OR_RETURN(*resp, engine_->CreateRun(project, *req));
+    v1::CreateRunRequest r = *req;
+    RETURN_IF_ERROR(Prepare(project, &r));
+    ASSIGN_OR_RETURN(*resp, engine_->CreateRun(project, r));
     return absl::OkStatus();
   });
 }
@@ -209,8 +206,7 @@ grpc::Status RunServiceImpl::CreateThreadAndRun(grpc::ServerContext* ctx,
                                                 v1::Run* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     v1::CreateThreadAndRunRequest r = *req;
-    RETURN_IF_ERROR(ResolveHelper(helper_, project, true, r.mutable_thread()->mutable_tool_resources()));
-    RETURN_IF_ERROR(ResolveHelper(helper_, project, true, r.mutable_tool_resources()));
+    RETURN_IF_ERROR(Prepare(project, &r));
     ASSIGN_OR_RETURN(*resp, engine_->CreateThreadAndRun(project, r));
     return absl::OkStatus();
   });
@@ -284,9 +280,24 @@ grpc::Status RunServiceImpl::ListRunSteps(grpc::ServerContext* ctx,
   });
 }
 
+absl::Status RunServiceImpl::Prepare(const std::string& project, v1::CreateRunRequest* r) {
+  return AttachToThread(stores_, threads_, project, r->thread_id(),
+                        FileSearchAttachments(r->additional_messages()));
+}
+
+absl::Status RunServiceImpl::Prepare(const std::string& project,
+                                     v1::CreateThreadAndRunRequest* r) {
+  v1::ToolResources* resources = r->mutable_thread()->mutable_tool_resources();
+  RETURN_IF_ERROR(AttachToNewThread(stores_, project,
+                                    FileSearchAttachments(r->thread().messages()), resources));
+  RETURN_IF_ERROR(ResolveHelper(stores_, project, true, resources));
+  return ResolveHelper(stores_, project, true, r->mutable_tool_resources());
+}
+
 grpc::Status RunServiceImpl::Relay(grpc::ServerContext* ctx, const std::string& project,
                                    const v1::Run& run, std::shared_ptr<RunEventLog> log,
-                                   size_t from, grpc::ServerWriter<v1::RunEvent>* writer) {
+                                   size_t from, bool include_content,
+                                   grpc::ServerWriter<v1::RunEvent>* writer) {
   std::vector<v1::RunEvent> batch;
   while (!ctx->IsCancelled()) {
     batch.clear();
@@ -304,7 +315,8 @@ grpc::Status RunServiceImpl::Relay(grpc::ServerContext* ctx, const std::string& 
       continue;
     }
     from += batch.size();
-    for (const v1::RunEvent& e : batch) {
+    for (v1::RunEvent& e : batch) {
+      if (!include_content && e.has_run_step()) StripFileSearchContent(e.mutable_run_step());
       if (!writer->Write(e)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
       if (EndsStreamSegment(e)) {
         writer->Write(DoneEvent());
@@ -320,10 +332,15 @@ grpc::Status RunServiceImpl::CreateRunStream(grpc::ServerContext* ctx,
                                              grpc::ServerWriter<v1::RunEvent>* writer) {
   absl::StatusOr<std::string> project = ProjectOf(*ctx);
   if (!project.ok()) return ToGrpcStatus(project.status());
+  v1::CreateRunRequest r = *req;
+  absl::Status prepared = Prepare(*project, &r);
+  if (!prepared.ok()) return ToGrpcStatus(prepared);
   std::shared_ptr<RunEventLog> log;
-  absl::StatusOr<v1::Run> run = engine_->CreateRun(*project, *req, &log);
+  absl::StatusOr<v1::Run> run = engine_->CreateRun(*project, r, &log);
   if (!run.ok()) return ToGrpcStatus(run.status());
-  return Relay(ctx, *project, *run, std::move(log), 0, writer);
+  bool content = false;
+  if (!CheckInclude(req->include(), &content).ok()) content = false;  // CreateRun validated it
+  return Relay(ctx, *project, *run, std::move(log), 0, content, writer);
 }
 
 grpc::Status RunServiceImpl::CreateThreadAndRunStream(grpc::ServerContext* ctx,
@@ -332,14 +349,12 @@ grpc::Status RunServiceImpl::CreateThreadAndRunStream(grpc::ServerContext* ctx,
   absl::StatusOr<std::string> project = ProjectOf(*ctx);
   if (!project.ok()) return ToGrpcStatus(project.status());
   v1::CreateThreadAndRunRequest r = *req;
-  absl::Status helped =
-      ResolveHelper(helper_, *project, true, r.mutable_thread()->mutable_tool_resources());
-  if (helped.ok()) helped = ResolveHelper(helper_, *project, true, r.mutable_tool_resources());
-  if (!helped.ok()) return ToGrpcStatus(helped);
+  absl::Status prepared = Prepare(*project, &r);
+  if (!prepared.ok()) return ToGrpcStatus(prepared);
   std::shared_ptr<RunEventLog> log;
   absl::StatusOr<v1::Run> run = engine_->CreateThreadAndRun(*project, r, &log);
   if (!run.ok()) return ToGrpcStatus(run.status());
-  return Relay(ctx, *project, *run, std::move(log), 0, writer);
+  return Relay(ctx, *project, *run, std::move(log), 0, /*include_content=*/false, writer);
 }
 
 grpc::Status RunServiceImpl::SubmitToolOutputsStream(grpc::ServerContext* ctx,
@@ -351,7 +366,7 @@ grpc::Status RunServiceImpl::SubmitToolOutputsStream(grpc::ServerContext* ctx,
   size_t from = 0;
   absl::StatusOr<v1::Run> run = engine_->SubmitToolOutputs(*project, *req, &log, &from);
   if (!run.ok()) return ToGrpcStatus(run.status());
-  return Relay(ctx, *project, *run, std::move(log), from, writer);
+  return Relay(ctx, *project, *run, std::move(log), from, /*include_content=*/false, writer);
 }
 
 }  // namespace assistd::orchestrator

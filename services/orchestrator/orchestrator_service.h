@@ -5,27 +5,21 @@
 // ThreadService and RunService. They validate the project, call the core
 // and convert once; the streaming RPCs relay a run's event log.
 
-#include <functional>
-
 #include "assistd/v1/assistants.grpc.pb.h"
 #include "assistd/v1/runs.grpc.pb.h"
 #include "assistd/v1/threads.grpc.pb.h"
 #include "services/orchestrator/assistant_store.h"
+#include "services/orchestrator/attachments.h"
 #include "services/orchestrator/run_engine.h"
 #include "services/orchestrator/thread_store.h"
 
 namespace assistd::orchestrator {
 
-// Creates the vector store of a `vector_stores` helper in `resources` and
-// replaces the helper with its id (the retrieval service does the work).
-// Stores made for threads expire 7 days after their last activity.
-using VectorStoreHelper = std::function<absl::Status(
-    const std::string& project, bool for_thread, v1::ToolResources* resources)>;
-
 class AssistantServiceImpl final : public v1::AssistantService::Service {
  public:
-  AssistantServiceImpl(AssistantStore* store, VectorStoreHelper helper)
-      : store_(store), helper_(std::move(helper)) {}
+  // `stores` may be null (no retrieval service: vector_stores helpers fail).
+  AssistantServiceImpl(AssistantStore* store, VectorStoreOps* stores)
+      : store_(store), stores_(stores) {}
   grpc::Status CreateAssistant(grpc::ServerContext* ctx, const v1::CreateAssistantRequest* req,
                                v1::Assistant* resp) override;
   grpc::Status GetAssistant(grpc::ServerContext* ctx, const v1::GetAssistantRequest* req,
@@ -39,13 +33,13 @@ class AssistantServiceImpl final : public v1::AssistantService::Service {
 
  private:
   AssistantStore* const store_;
-  const VectorStoreHelper helper_;
+  VectorStoreOps* const stores_;
 };
 
 class ThreadServiceImpl final : public v1::ThreadService::Service {
  public:
-  ThreadServiceImpl(ThreadStore* store, VectorStoreHelper helper)
-      : store_(store), helper_(std::move(helper)) {}
+  ThreadServiceImpl(ThreadStore* store, VectorStoreOps* stores)
+      : store_(store), stores_(stores) {}
   grpc::Status CreateThread(grpc::ServerContext* ctx, const v1::CreateThreadRequest* req,
                             v1::Thread* resp) override;
   grpc::Status GetThread(grpc::ServerContext* ctx, const v1::GetThreadRequest* req,
@@ -67,13 +61,13 @@ class ThreadServiceImpl final : public v1::ThreadService::Service {
 
  private:
   ThreadStore* const store_;
-  const VectorStoreHelper helper_;
+  VectorStoreOps* const stores_;
 };
 
 class RunServiceImpl final : public v1::RunService::Service {
  public:
-  RunServiceImpl(RunEngine* engine, VectorStoreHelper helper)
-      : engine_(engine), helper_(std::move(helper)) {}
+  RunServiceImpl(RunEngine* engine, ThreadStore* threads, VectorStoreOps* stores)
+      : engine_(engine), threads_(threads), stores_(stores) {}
   grpc::Status CreateRun(grpc::ServerContext* ctx, const v1::CreateRunRequest* req,
                          v1::Run* resp) override;
   grpc::Status CreateThreadAndRun(grpc::ServerContext* ctx,
@@ -106,12 +100,18 @@ class RunServiceImpl final : public v1::RunService::Service {
  private:
   // Writes the log's events from `from` until the segment ends, then
   // `done`. A client that goes away stops the relay, not the run.
+  // Step events carry file_search chunk text only when `include_content`.
   grpc::Status Relay(grpc::ServerContext* ctx, const std::string& project, const v1::Run& run,
-                     std::shared_ptr<RunEventLog> log, size_t from,
+                     std::shared_ptr<RunEventLog> log, size_t from, bool include_content,
                      grpc::ServerWriter<v1::RunEvent>* writer);
 
+  // Applies the attachments and vector_stores helpers of a create request.
+  absl::Status Prepare(const std::string& project, v1::CreateRunRequest* r);
+  absl::Status Prepare(const std::string& project, v1::CreateThreadAndRunRequest* r);
+
   RunEngine* const engine_;
-  const VectorStoreHelper helper_;
+  ThreadStore* const threads_;
+  VectorStoreOps* const stores_;
 };
 
 }  // namespace assistd::orchestrator

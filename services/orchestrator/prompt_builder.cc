@@ -37,6 +37,7 @@ model::ToolCall FromStepCall(const v1::ToolCall& call) {
 // The run's own turns: assistant messages, tool calls and tool results.
 std::vector<ChatMessage> RunTurns(const PromptInput& input) {
   std::vector<ChatMessage> turns;
+  int file_searches = 0;
   for (const v1::RunStep& step : input.steps) {
     const v1::StepDetails& d = step.step_details();
     if (d.has_message_creation()) {
@@ -55,7 +56,8 @@ std::vector<ChatMessage> RunTurns(const PromptInput& input) {
       ChatMessage result;
       result.role = ChatMessage::Role::kTool;
       result.tool_call_id = call.id();
-      result.content = ToolOutputText(call);
+      result.content = ToolOutputText(call, file_searches);
+      if (call.has_file_search()) ++file_searches;
       turns.push_back(std::move(result));
     }
   }
@@ -88,19 +90,36 @@ std::string MessageText(const v1::Message& m) {
   return text;
 }
 
-std::string ToolOutputText(const v1::ToolCall& call) {
+std::vector<model::Passage> FileSearchPassages(const v1::FileSearchToolCall& call,
+                                               int ordinal) {
+  std::vector<model::Passage> passages;
+  for (const v1::FileSearchResult& r : call.results()) {
+    model::Passage& p = passages.emplace_back();
+    p.marker = model::MakeMarker(ordinal, static_cast<int>(passages.size()) - 1, r.file_name());
+    p.file_id = r.file_id();
+    p.file_name = r.file_name();
+    p.page_number = r.page_number();
+    p.score = r.score();
+    for (const v1::TextContentItem& c : r.content()) p.text += c.text();
+    for (const v1::PageBreak& b : r.page_breaks()) {
+      p.page_breaks.emplace_back(b.offset(), b.page_number());
+    }
+  }
+  return passages;
+}
+
+std::string ToolOutputText(const v1::ToolCall& call, int file_search_ordinal) {
   if (call.has_function()) return call.function().output();
+  if (call.has_file_search()) {
+    return model::FormatPassages(FileSearchPassages(call.file_search(), file_search_ordinal));
+  }
   std::string text;
-  if (call.has_code_interpreter()) {
-    for (const auto& out : call.code_interpreter().outputs()) {
-      if (out.has_logs()) text += out.logs();
-      if (out.has_image()) absl::StrAppend(&text, "[image ", out.image().file_id(), "]\n");
-    }
-  } else if (call.has_file_search()) {
-    for (const auto& r : call.file_search().results()) {
-      absl::StrAppend(&text, "[", r.file_name(), "]\n");
-      for (const auto& c : r.content()) absl::StrAppend(&text, c.text(), "\n");
-    }
+  for (const auto& out : call.code_interpreter().outputs()) {
+    if (out.has_logs()) text += out.logs();
+    if (out.has_image()) absl::StrAppend(&text, "[image ", out.image().file_id(), "]\n");
+  }
+  for (const auto& file : call.code_interpreter().files()) {
+    absl::StrAppend(&text, "[wrote ", file.path(), "; link it as sandbox:", file.path(), "]\n");
   }
   return text;
 }

@@ -14,6 +14,7 @@
 #include "assistd/v1/runs.pb.h"
 #include "assistd/v1/threads.pb.h"
 #include "services/orchestrator/model/chat_model.h"
+#include "services/orchestrator/model/passages.h"
 
 namespace assistd::orchestrator {
 
@@ -45,8 +46,14 @@ int64_t EstimateTokens(const std::string& text);
 // The text the model sees for a message's content parts.
 std::string MessageText(const v1::Message& message);
 
-// The text the model sees as a tool call's result.
-std::string ToolOutputText(const v1::ToolCall& call);
+// The text the model sees as a tool call's result. `file_search_ordinal`:
+// how many file_search calls of the run came before this one (it numbers
+// the source markers).
+std::string ToolOutputText(const v1::ToolCall& call, int file_search_ordinal);
+
+// A file_search call's results as passages under their source markers
+// "【ordinal:k†name】" (model/passages.h), content included.
+std::vector<model::Passage> FileSearchPassages(const v1::FileSearchToolCall& call, int ordinal);
 
 }  // namespace assistd::orchestrator
 

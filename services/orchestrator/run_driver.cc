@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "services/orchestrator/citations.h"
 #include "services/orchestrator/object_table.h"
 #include "services/orchestrator/run_store.h"
 #include "services/orchestrator/thread_store.h"
@@ -88,6 +89,44 @@ v1::RunEvent StepDeltaEvent(const std::string& step_id, v1::ToolCallDelta delta)
   d->set_object("thread.run.step.delta");
   *d->mutable_delta()->mutable_step_details()->mutable_tool_calls()->add_tool_calls() =
       std::move(delta);
+  return e;
+}
+
+v1::RunEvent MessageDeltaEvent(const std::string& message_id) {
+  v1::RunEvent e;
+  e.set_event("thread.message.delta");
+  e.mutable_message_delta()->set_id(message_id);
+  e.mutable_message_delta()->set_object("thread.message.delta");
+  return e;
+}
+
+// The annotations of content part 0 as one delta.
+v1::RunEvent AnnotationsDelta(const std::string& message_id, const v1::MessageText& text) {
+  v1::RunEvent e = MessageDeltaEvent(message_id);
+  v1::MessageContentDelta* part = e.mutable_message_delta()->mutable_delta()->add_content();
+  part->set_index(0);
+  int index = 0;
+  for (const v1::Annotation& a : text.annotations()) {
+    v1::AnnotationDelta* d = part->mutable_text()->add_annotations();
+    d->set_index(index++);
+    d->set_text(a.text());
+    d->set_start_index(a.start_index());
+    d->set_end_index(a.end_index());
+    if (a.has_file_citation()) d->mutable_file_citation()->set_file_id(a.file_citation().file_id());
+    if (a.has_file_path()) d->mutable_file_path()->set_file_id(a.file_path().file_id());
+  }
+  return e;
+}
+
+// Image parts 1..n (part 0 is the text).
+v1::RunEvent ImagesDelta(const std::string& message_id, const std::vector<std::string>& images) {
+  v1::RunEvent e = MessageDeltaEvent(message_id);
+  int index = 1;
+  for (const std::string& file_id : images) {
+    v1::MessageContentDelta* part = e.mutable_message_delta()->mutable_delta()->add_content();
+    part->set_index(index++);
+    part->mutable_image_file()->set_file_id(file_id);
+  }
   return e;
 }
 
@@ -194,8 +233,23 @@ absl::StatusOr<bool> RunEngine::Driver::Claim() {
       std::optional<model::ToolSchema> schema = e_->options_.builtins->Schema(tool);
       if (schema) builtins_[schema->name] = tool;
     }
+    if (!builtins_.empty()) RETURN_IF_ERROR(LoadToolResources());
   }
   return claimed;
+}
+
+absl::Status RunEngine::Driver::LoadToolResources() {
+  return e_->db_->Read([&](Connection& c) -> absl::Status {
+    absl::StatusOr<v1::Assistant> assistant =
+        LoadObject<v1::Assistant>(c, kAssistants, project_, nullptr, run_.assistant_id());
+    // A deleted assistant leaves the run its own settings, not its resources.
+    if (assistant.ok()) assistant_resources_ = assistant->tool_resources();
+    if (!assistant.ok() && !absl::IsNotFound(assistant.status())) return assistant.status();
+    ASSIGN_OR_RETURN(v1::Thread thread,
+                     LoadObject<v1::Thread>(c, kThreads, project_, nullptr, run_.thread_id()));
+    thread_resources_ = thread.tool_resources();
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<PromptInput> RunEngine::Driver::LoadPromptInput() {
@@ -332,12 +386,34 @@ absl::StatusOr<bool> RunEngine::Driver::ExecuteTools(const std::vector<model::To
       needs_client = true;
       continue;
     }
-    BuiltinContext context{project_, run_.thread_id(), run_id_, run_.assistant_id(), cancelled_};
     model::ToolCall model_call = calls[i];
     model_call.id = call_ids_[i];
-    RETURN_IF_ERROR(e_->options_.builtins->Execute(context, model_call, call));
+    RETURN_IF_ERROR(ExecuteBuiltin(static_cast<int>(i), builtin->second, model_call, call));
   }
   return needs_client;
+}
+
+absl::Status RunEngine::Driver::ExecuteBuiltin(int index, const v1::AssistantTool& tool,
+                                               const model::ToolCall& model_call,
+                                               v1::ToolCall* call) {
+  BuiltinContext context{project_, run_.thread_id(), run_id_, run_.assistant_id(), cancelled_,
+                         assistant_resources_, thread_resources_};
+  RETURN_IF_ERROR(e_->options_.builtins->Execute(context, tool, model_call, call));
+  if (!call->has_code_interpreter()) return absl::OkStatus();
+  // Stream the code and what it printed or drew, as OpenAI does.
+  v1::ToolCallDelta delta;
+  delta.set_index(index);
+  v1::CodeInterpreterToolCallDelta* ci = delta.mutable_code_interpreter();
+  ci->set_input(call->code_interpreter().input());
+  int i = 0;
+  for (const v1::CodeInterpreterOutput& out : call->code_interpreter().outputs()) {
+    v1::CodeInterpreterOutputDelta* d = ci->add_outputs();
+    d->set_index(i++);
+    if (out.has_logs()) d->set_logs(out.logs());
+    if (out.has_image()) d->mutable_image()->set_file_id(out.image().file_id());
+  }
+  Emit(StepDeltaEvent(tool_step_->id(), std::move(delta)));
+  return absl::OkStatus();
 }
 
 absl::Status RunEngine::Driver::RequireAction() {
@@ -410,8 +486,10 @@ void RunEngine::Driver::SavePartialMessage() {
 
 absl::Status RunEngine::Driver::CloseMessage(const v1::Usage* usage) {
   const int64_t now = e_->options_.clock->NowUnixSeconds();
+  std::vector<v1::MessageContent> content;
+  RETURN_IF_ERROR(ComposeContent(&content));
   message_->clear_content();
-  message_->add_content()->mutable_text()->set_value(text_);
+  for (v1::MessageContent& part : content) *message_->add_content() = std::move(part);
   message_->set_status(v1::MESSAGE_STATUS_COMPLETED);
   message_->set_completed_at(now);
   message_step_->set_status(v1::RUN_STEP_STATUS_COMPLETED);
@@ -426,6 +504,46 @@ absl::Status RunEngine::Driver::CloseMessage(const v1::Usage* usage) {
   message_.reset();
   message_step_.reset();
   text_.clear();
+  return absl::OkStatus();
+}
+
+absl::Status RunEngine::Driver::ComposeContent(std::vector<v1::MessageContent>* content) {
+  content->emplace_back().mutable_text()->set_value(text_);
+  if (builtins_.empty()) return absl::OkStatus();
+  std::vector<v1::RunStep> steps;
+  RETURN_IF_ERROR(e_->db_->Read([&](Connection& c) -> absl::Status {
+    ASSIGN_OR_RETURN(steps, LoadSteps(c, run_id_));
+    return absl::OkStatus();
+  }));
+  v1::MessageText* text = content->front().mutable_text();
+  const std::vector<model::Passage> passages = RunPassages(steps);
+  const auto files = RunOutputFiles(steps);
+  if (!passages.empty() || !files.empty()) {
+    AnnotatedText annotated = Annotate(text_, passages, files);
+    const bool same_text = annotated.value == text_;
+    text->set_value(std::move(annotated.value));
+    for (v1::Annotation& a : annotated.annotations) *text->add_annotations() = std::move(a);
+    // Annotations of the text as streamed can be streamed too; text the
+    // annotator changed (inserted markers) only comes with the message.
+    if (same_text && text->annotations_size() > 0) Emit(AnnotationsDelta(message_->id(), *text));
+  }
+  // Images code_interpreter drew since the previous message of the run.
+  std::vector<std::string> images;
+  for (const v1::RunStep& step : steps) {
+    const v1::StepDetails& d = step.step_details();
+    if (d.has_message_creation() && d.message_creation().message_id() != message_->id()) {
+      images.clear();
+    }
+    for (const v1::ToolCall& call : d.tool_calls().tool_calls()) {
+      for (const v1::CodeInterpreterOutput& out : call.code_interpreter().outputs()) {
+        if (out.has_image()) images.push_back(out.image().file_id());
+      }
+    }
+  }
+  for (const std::string& file_id : images) {
+    content->emplace_back().mutable_image_file()->set_file_id(file_id);
+  }
+  if (!images.empty()) Emit(ImagesDelta(message_->id(), images));
   return absl::OkStatus();
 }
 

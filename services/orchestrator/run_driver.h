@@ -48,6 +48,12 @@ class RunEngine::Driver final : public model::ChatStreamObserver {
   absl::Status OpenToolStep();
   absl::Status SaveToolStep(bool completed, const v1::Usage* usage);
   absl::StatusOr<bool> ExecuteTools(const std::vector<model::ToolCall>& calls);
+  absl::Status ExecuteBuiltin(int index, const v1::AssistantTool& tool,
+                              const model::ToolCall& model_call, v1::ToolCall* call);
+  absl::Status LoadToolResources();
+  // The final text with citations and file paths annotated, and the images
+  // code_interpreter made since the previous message, as content parts.
+  absl::Status ComposeContent(std::vector<v1::MessageContent>* content);
   absl::Status RequireAction();
   void Fail(const absl::Status& status);
   void Interrupted();
@@ -61,6 +67,9 @@ class RunEngine::Driver final : public model::ChatStreamObserver {
   std::shared_ptr<model::ChatModel> model_;
   // Built-in tools offered this run, by the function name the model sees.
   absl::flat_hash_map<std::string, v1::AssistantTool> builtins_;
+  // The assistant's and thread's tool_resources (when built-ins are offered).
+  v1::ToolResources assistant_resources_;
+  v1::ToolResources thread_resources_;
   int model_calls_ = 0;
   int64_t used_prompt_ = 0;
   int64_t used_completion_ = 0;

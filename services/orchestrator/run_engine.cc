@@ -127,11 +127,7 @@ void SetRunEnd(v1::RunStatus target, const v1::LastError* error, v1::IncompleteR
 // usage while the step is in progress (it is null until then).
 void StripContent(v1::RunStep* step, bool include_content) {
   if (step->status() == v1::RUN_STEP_STATUS_IN_PROGRESS) step->clear_usage();
-  if (include_content || !step->step_details().has_tool_calls()) return;
-  for (auto& call : *step->mutable_step_details()->mutable_tool_calls()->mutable_tool_calls()) {
-    if (!call.has_file_search()) continue;
-    for (auto& r : *call.mutable_file_search()->mutable_results()) r.clear_content();
-  }
+  if (!include_content) StripFileSearchContent(step);
 }
 
 }  // namespace

@@ -113,4 +113,12 @@ absl::StatusOr<std::vector<std::string>> DueRuns(Connection& c, int64_t now) {
   return Ids(st);
 }
 
+void StripFileSearchContent(v1::RunStep* step) {
+  if (!step->step_details().has_tool_calls()) return;
+  for (auto& call : *step->mutable_step_details()->mutable_tool_calls()->mutable_tool_calls()) {
+    if (!call.has_file_search()) continue;
+    for (auto& r : *call.mutable_file_search()->mutable_results()) r.clear_content();
+  }
+}
+
 }  // namespace assistd::orchestrator

@@ -39,6 +39,9 @@ absl::StatusOr<std::vector<v1::RunStep>> LoadSteps(sqlite::Connection& c,
 // Ids of runs with `status`, oldest first.
 absl::StatusOr<std::vector<std::string>> RunsWithStatus(sqlite::Connection& c,
                                                         v1::RunStatus status);
+// Drops file_search results' chunk text (sent only when include[] asks).
+void StripFileSearchContent(v1::RunStep* step);
+
 // Ids of runs in requires_action whose expires_at <= now.
 absl::StatusOr<std::vector<std::string>> DueRuns(sqlite::Connection& c, int64_t now);
 

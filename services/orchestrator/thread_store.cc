@@ -177,6 +177,24 @@ absl::StatusOr<v1::Thread> ThreadStore::Update(const std::string& project,
   return t;
 }
 
+absl::StatusOr<std::string> ThreadStore::SetVectorStoreIfNone(const std::string& project,
+                                                           const std::string& thread_id,
+                                                           const std::string& store_id) {
+  std::string in_use;
+  RETURN_IF_ERROR(db_->Write([&](Connection& c) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Thread t, LoadObject<v1::Thread>(c, kThreads, project, nullptr, thread_id));
+    v1::FileSearchResources* fs = t.mutable_tool_resources()->mutable_file_search();
+    if (fs->vector_store_ids_size() > 0) {
+      in_use = fs->vector_store_ids(0);
+      return absl::OkStatus();
+    }
+    fs->add_vector_store_ids(store_id);
+    in_use = store_id;
+    return UpdateBody(c, kThreads, t.id(), t);
+  }));
+  return in_use;
+}
+
 absl::StatusOr<v1::DeleteResponse> ThreadStore::Delete(const std::string& project,
                                                        const std::string& id) {
   RETURN_IF_ERROR(ValidateId(id, IdKind::kThread, "thread_id"));

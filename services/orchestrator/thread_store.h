@@ -33,6 +33,11 @@ class ThreadStore {
   // while a run is active (cancel it first).
   absl::StatusOr<v1::DeleteResponse> Delete(const std::string& project, const std::string& id);
 
+  // Records `store_id` as the thread's file_search vector store unless it
+  // already has one; returns the store the thread uses.
+  absl::StatusOr<std::string> SetVectorStoreIfNone(const std::string& project,
+                                                   const std::string& thread_id,
+                                                   const std::string& store_id);
   absl::StatusOr<v1::Message> CreateMessage(const std::string& project,
                                             const v1::CreateMessageRequest& request);
   absl::StatusOr<v1::Message> GetMessage(const std::string& project,

@@ -9,7 +9,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "indexer/chunk/chunker.h"
@@ -143,6 +145,26 @@ void VectorStoreCoreImpl::WorkerLoop() {
   queue_mu_.Unlock();
 }
 
+std::string EncodePageBreaks(const std::vector<std::pair<int, int>>& breaks) {
+  std::string out;
+  for (const auto& [offset, page] : breaks) {
+    absl::StrAppend(&out, out.empty() ? "" : ",", offset, ":", page);
+  }
+  return out;
+}
+
+std::vector<std::pair<int, int>> DecodePageBreaks(absl::string_view column) {
+  std::vector<std::pair<int, int>> breaks;
+  for (absl::string_view item : absl::StrSplit(column, ',', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(item, ':');
+    int offset = 0, page = 0;
+    if (absl::SimpleAtoi(parts.first, &offset) && absl::SimpleAtoi(parts.second, &page)) {
+      breaks.emplace_back(offset, page);
+    }
+  }
+  return breaks;
+}
+
 void VectorStoreCoreImpl::Ingest(const IngestJob& job) {
   absl::StatusOr<extract::Document> doc = options.files->Text(job.project, job.file_id);
   if (!doc.ok()) return MarkFailed(job, doc.status());
@@ -153,7 +175,8 @@ void VectorStoreCoreImpl::Ingest(const IngestJob& job) {
     // The file name is the chunk's title: a BM25 field and embedding context.
     texts.push_back(absl::StrCat(job.filename, "\n", ch.text));
     titles.push_back(job.filename);
-    rows.push_back({ch.index, ch.page_start, ch.page_end, std::move(ch.text)});
+    rows.push_back({ch.index, ch.page_start, ch.page_end, std::move(ch.text),
+                    EncodePageBreaks(ch.page_breaks)});
   }
   std::vector<float> vectors;
   for (size_t i = 0; i < texts.size(); i += kEmbedBatch) {
@@ -184,13 +207,13 @@ absl::Status VectorStoreCoreImpl::CommitChunks(const IngestJob& job,
     if (!pending) return absl::AbortedError(kNoLongerInProgress);
     ASSIGN_OR_RETURN(Statement * ins, c.Prepare(
         "INSERT INTO chunks(store_id, file_id, chunk_index, page_start, page_end, title, text,"
-        " embedding) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+        " embedding, page_breaks) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (size_t i = 0; i < chunks.size(); ++i) {
       absl::string_view blob(reinterpret_cast<const char*>(vectors.data() + i * dim),
                              dim * sizeof(float));
       RETURN_IF_ERROR(ins->BindAll(job.store_id, job.file_id, chunks[i].chunk_index,
                                    chunks[i].page_start, chunks[i].page_end, titles[i],
-                                   chunks[i].text, sqlite::Blob{blob}));
+                                   chunks[i].text, sqlite::Blob{blob}, chunks[i].page_breaks));
       RETURN_IF_ERROR(ins->Run());
       ids.push_back(c.LastInsertRowId());
       RETURN_IF_ERROR(idx->keyword().Insert(c, ids.back(), titles[i], chunks[i].text));

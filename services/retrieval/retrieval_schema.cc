@@ -61,7 +61,9 @@ const std::vector<sqlite::Migration>& RetrievalSchema() {
       embedding BLOB);
     CREATE INDEX chunks_by_store ON chunks(store_id, chunk_id);
     CREATE INDEX chunks_by_file ON chunks(store_id, file_id, chunk_id);
-  )sql"}};
+  )sql"},
+      // Where later pages begin inside each chunk, for page-exact citations.
+      {2, "ALTER TABLE chunks ADD COLUMN page_breaks TEXT NOT NULL DEFAULT '';"}};
   return *schema;
 }
 

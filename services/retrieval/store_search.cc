@@ -52,7 +52,8 @@ std::vector<index::RetrievedChunk> MergeQueries(
 
 absl::Status FillHit(Connection& c, int64_t chunk_id, SearchHit* hit) {
   ASSIGN_OR_RETURN(Statement * st, c.Prepare(
-      "SELECT c.file_id, c.page_start, c.text, f.filename, f.attributes FROM chunks c"
+      "SELECT c.file_id, c.page_start, c.text, f.filename, f.attributes, c.page_breaks"
+      " FROM chunks c"
       " JOIN store_files f ON f.store_id = c.store_id AND f.file_id = c.file_id"
       " WHERE c.chunk_id = ?"));
   RETURN_IF_ERROR(st->BindAll(chunk_id));
@@ -62,6 +63,7 @@ absl::Status FillHit(Connection& c, int64_t chunk_id, SearchHit* hit) {
   hit->page_number = static_cast<int>(st->ColumnInt64(1));
   hit->text = st->ColumnText(2);
   hit->filename = st->ColumnText(3);
+  hit->page_breaks = DecodePageBreaks(st->ColumnText(5));
   if (auto json = st->ColumnOptionalText(4)) {
     ASSIGN_OR_RETURN(hit->attributes, AttributesFromJson(*json));
   }

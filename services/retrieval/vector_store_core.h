@@ -118,6 +118,8 @@ struct SearchHit {
   std::optional<Attributes> attributes;
   std::string text;  // the chunk
   int page_number = 0;  // first page/section of the chunk
+  // Later pages the chunk runs into: (byte offset in text, page number).
+  std::vector<std::pair<int, int>> page_breaks;
 };
 
 // Where the files live. In production a FileService stub; tests use a

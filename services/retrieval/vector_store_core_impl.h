@@ -33,7 +33,12 @@ struct ChunkRow {
   int chunk_index = 0;
   int page_start = 1, page_end = 1;
   std::string text;
+  std::string page_breaks;  // "offset:page,..." (EncodePageBreaks)
 };
+
+// The chunks.page_breaks column: "offset:page" pairs joined by ",".
+std::string EncodePageBreaks(const std::vector<std::pair<int, int>>& breaks);
+std::vector<std::pair<int, int>> DecodePageBreaks(absl::string_view column);
 
 class VectorStoreCoreImpl {
  public:

@@ -356,6 +356,11 @@ void ToProto(const SearchHit& hit, v1::SearchResult* out) {
   if (hit.attributes) ToProto(*hit.attributes, out->mutable_attributes());
   out->add_content()->set_text(hit.text);
   out->set_page_number(hit.page_number);
+  for (const auto& [offset, page] : hit.page_breaks) {
+    v1::PageBreak* b = out->add_page_breaks();
+    b->set_offset(offset);
+    b->set_page_number(page);
+  }
 }
 
 absl::Status ToProto(const extract::Document& doc, absl::string_view cursor,

@@ -332,6 +332,11 @@ TEST(ChunkDocumentTest, ReportsThePagesEachChunkTouches) {
     EXPECT_EQ(chunk.page_start, first) << chunk.index;
     EXPECT_EQ(chunk.page_end, last) << chunk.index;
     spans_pages = spans_pages || chunk.page_end > chunk.page_start;
+    // Each later page it touches begins where the page's text starts.
+    ASSERT_EQ(static_cast<int>(chunk.page_breaks.size()), last - first) << chunk.index;
+    for (const auto& [at, number] : chunk.page_breaks) {
+      EXPECT_EQ(chunk.text.substr(at, 30), pages[number - 1].substr(0, 30)) << chunk.index;
+    }
   }
   EXPECT_TRUE(spans_pages);
 }

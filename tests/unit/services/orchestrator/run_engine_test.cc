@@ -31,8 +31,8 @@ class EchoBuiltin final : public BuiltinTools {
     if (!tool.has_code_interpreter()) return std::nullopt;
     return model::ToolSchema{"code_interpreter", "runs code", "", false};
   }
-  absl::Status Execute(const BuiltinContext&, const model::ToolCall& call,
-                       v1::ToolCall* record) override {
+  absl::Status Execute(const BuiltinContext&, const v1::AssistantTool&,
+                       const model::ToolCall& call, v1::ToolCall* record) override {
     ++calls;
     record->mutable_code_interpreter()->set_input(call.arguments);
     record->mutable_code_interpreter()->add_outputs()->set_logs("ok");
