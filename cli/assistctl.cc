@@ -1,88 +1,93 @@
-// assistctl: the command-line client for assistd over gRPC.
+// assistctl: the command-line client for assistd over gRPC. Run
+// `assistctl --help` for the commands; cli/commands/ has one file per group.
 //
-//   assistctl [--addr=127.0.0.1:50051] health [SERVICE]   exit 0 iff SERVING
-//   assistctl [--addr=...] services                       list gRPC services
+// Exit status: 0 ok, 1 error ("assistctl: <what>: <message>" on stderr),
+// 2 usage error (with the usage), 130 interrupted.
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "cli/args.h"
+#include "cli/client.h"
+#include "cli/commands/commands.h"
+#include "cli/dispatch.h"
+#include "cli/interrupt.h"
 
-ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "assistd gRPC address.");
-ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "Deadline per call.");
-
+namespace assistd::cli {
 namespace {
 
-using grpc::health::v1::HealthCheckRequest;
-using grpc::health::v1::HealthCheckResponse;
-using grpc::reflection::v1alpha::ServerReflectionRequest;
-using grpc::reflection::v1alpha::ServerReflectionResponse;
-
-void SetDeadline(grpc::ClientContext* ctx) {
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+std::string FlagOrEnv(const Args& args, const char* flag, const char* env, const char* fallback) {
+  if (args.Has(flag)) return args.Get(flag);
+  const char* value = std::getenv(env);
+  return value != nullptr && *value != '\0' ? value : fallback;
 }
 
-int Health(const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx);
-  HealthCheckRequest req;
-  req.set_service(service);
-  HealthCheckResponse resp;
-  grpc::Status s = stub->Check(&ctx, req, &resp);
-  if (!s.ok()) {
-    std::fprintf(stderr, "assistctl: health: %s\n", s.error_message().c_str());
-    return 1;
+absl::StatusOr<ClientOptions> ClientOptionsFrom(const Args& args) {
+  ClientOptions options;
+  options.addr = FlagOrEnv(args, "addr", "ASSISTCTL_ADDR", "127.0.0.1:50051");
+  options.project = FlagOrEnv(args, "project", "ASSISTCTL_PROJECT", "default");
+  if (args.Has("timeout") && (!absl::ParseDuration(args.Get("timeout"), &options.timeout) ||
+                              options.timeout <= absl::ZeroDuration())) {
+    return UsageError(
+        absl::StrCat("--timeout takes a duration like 30s, not '", args.Get("timeout"), "'"));
   }
-  std::printf("%s\n", HealthCheckResponse::ServingStatus_Name(resp.status()).c_str());
-  return resp.status() == HealthCheckResponse::SERVING ? 0 : 1;
+  return options;
 }
 
-int Services(const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx);
-  auto stream = stub->ServerReflectionInfo(&ctx);
-  ServerReflectionRequest req;
-  req.set_list_services("");
-  ServerReflectionResponse resp;
-  if (!stream->Write(req) || !stream->WritesDone() || !stream->Read(&resp)) {
-    grpc::Status s = stream->Finish();
-    std::fprintf(stderr, "assistctl: services: %s\n", s.error_message().c_str());
-    return 1;
+int UsageExit(const absl::Status& status, const std::vector<Command>& commands,
+              const std::vector<std::string>& positional) {
+  std::fprintf(stderr, "assistctl: %s\n", std::string(status.message()).c_str());
+  const std::string group = positional.empty() ? "" : GroupUsage(commands, positional[0]);
+  if (group.empty()) {
+    std::fputs(FullUsage(commands).c_str(), stderr);
+  } else {
+    std::fprintf(stderr, "usage:\n%s(assistctl --help lists every command)\n", group.c_str());
   }
-  for (const auto& service : resp.list_services_response().service()) {
-    std::printf("%s\n", service.name().c_str());
+  return 2;
+}
+
+int Execute(const Command& command, const Args& args, const std::vector<std::string>& operands,
+            const ClientOptions& options, bool json) {
+  // Before the channel: the watcher must be the first thread.
+  std::unique_ptr<InterruptWatcher> watcher;
+  if (command.interruptible) watcher = InterruptWatcher::Start();
+  Client client(options);
+  const absl::Status status = command.run({&client, json, watcher.get()}, args, operands);
+  if (status.ok()) return 0;
+  if (IsUsageError(status)) {
+    std::fprintf(stderr, "assistctl: %s\nusage: %s\n", std::string(status.message()).c_str(),
+                 CommandUsage(command).c_str());
+    return 2;
   }
-  return stream->Finish().ok() ? 0 : 1;
+  std::fprintf(stderr, "assistctl: %s\n", std::string(status.message()).c_str());
+  return watcher != nullptr && watcher->interrupted() ? 130 : 1;
+}
+
+int Main(int argc, char** argv) {
+  const std::vector<Command> commands = AllCommands();
+  absl::StatusOr<Args> args =
+      Args::Parse(std::vector<std::string>(argv + 1, argv + argc), BooleanFlags());
+  if (!args.ok()) return UsageExit(args.status(), commands, {});
+  if (args->Has("help") || args->positional().empty()) {
+    std::fputs(FullUsage(commands).c_str(), args->Has("help") ? stdout : stderr);
+    return args->Has("help") ? 0 : 2;
+  }
+  absl::StatusOr<Selected> selected = SelectCommand(commands, args->positional(), *args);
+  if (!selected.ok()) return UsageExit(selected.status(), commands, args->positional());
+  absl::StatusOr<ClientOptions> options = ClientOptionsFrom(*args);
+  absl::StatusOr<bool> json = args->GetBool("json");
+  if (!options.ok() || !json.ok()) {
+    return UsageExit(options.ok() ? json.status() : options.status(), commands, args->positional());
+  }
+  return Execute(*selected->command, *args, selected->operands, *options, *json);
 }
 
 }  // namespace
+}  // namespace assistd::cli
 
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "assistctl [--addr=HOST:PORT] health [SERVICE] | services");
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  if (args.size() < 2) {
-    std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
-    return 2;
-  }
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_addr),
-                                     grpc::InsecureChannelCredentials());
-  const std::string command = args[1];
-  if (command == "health") return Health(channel, args.size() > 2 ? args[2] : "");
-  if (command == "services") return Services(channel);
-  std::fprintf(stderr, "assistctl: unknown command '%s'\nusage: %s\n",
-               command.c_str(), absl::ProgramUsageMessage().data());
-  return 2;
-}
+int main(int argc, char** argv) { return assistd::cli::Main(argc, argv); }

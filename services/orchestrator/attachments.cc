@@ -49,6 +49,15 @@ absl::Status AttachToNewThread(VectorStoreOps* ops, const std::string& project,
   return absl::OkStatus();
 }
 
+absl::Status PrepareNewThread(VectorStoreOps* ops, const std::string& project,
+                              v1::CreateThreadRequest* request) {
+  const std::vector<std::string> ids = FileSearchAttachments(request->messages());
+  if (!request->has_tool_resources() && ids.empty()) return absl::OkStatus();
+  v1::ToolResources* resources = request->mutable_tool_resources();
+  RETURN_IF_ERROR(AttachToNewThread(ops, project, ids, resources));
+  return ResolveHelper(ops, project, /*for_thread=*/true, resources);
+}
+
 absl::Status AttachToThread(VectorStoreOps* ops, ThreadStore* threads, const std::string& project,
                             const std::string& thread_id,
                             const std::vector<std::string>& file_ids) {

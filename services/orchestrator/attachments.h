@@ -46,6 +46,21 @@ absl::Status AttachToNewThread(VectorStoreOps* ops, const std::string& project,
                                const std::vector<std::string>& file_ids,
                                v1::ToolResources* resources);
 
+// For a thread about to be created: applies the file_search attachments
+// of its messages and its `vector_stores` helper. Leaves tool_resources
+// unset when there is nothing to record.
+absl::Status PrepareNewThread(VectorStoreOps* ops, const std::string& project,
+                              v1::CreateThreadRequest* request);
+
+// Applies the `vector_stores` helper of an optional `tool_resources` field
+// of `holder` without setting the field when it is absent.
+template <typename Msg>
+absl::Status ResolveOptionalHelper(VectorStoreOps* ops, const std::string& project,
+                                   bool for_thread, Msg* holder) {
+  if (!holder->has_tool_resources()) return absl::OkStatus();
+  return ResolveHelper(ops, project, for_thread, holder->mutable_tool_resources());
+}
+
 // For an existing thread: adds the files to its store, creating one and
 // recording it on the thread when it has none.
 absl::Status AttachToThread(VectorStoreOps* ops, ThreadStore* threads, const std::string& project,

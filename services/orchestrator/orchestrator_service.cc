@@ -53,7 +53,7 @@ grpc::Status AssistantServiceImpl::CreateAssistant(grpc::ServerContext* ctx,
                                                    v1::Assistant* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     v1::CreateAssistantRequest r = *req;
-    RETURN_IF_ERROR(ResolveHelper(stores_, project, /*for_thread=*/false, r.mutable_tool_resources()));
+    RETURN_IF_ERROR(ResolveOptionalHelper(stores_, project, /*for_thread=*/false, &r));
     ASSIGN_OR_RETURN(*resp, store_->Create(project, r));
     return absl::OkStatus();
   });
@@ -104,9 +104,7 @@ grpc::Status ThreadServiceImpl::CreateThread(grpc::ServerContext* ctx,
                                              v1::Thread* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     v1::CreateThreadRequest r = *req;
-    RETURN_IF_ERROR(AttachToNewThread(stores_, project, FileSearchAttachments(r.messages()),
-                                      r.mutable_tool_resources()));
-    RETURN_IF_ERROR(ResolveHelper(stores_, project, /*for_thread=*/true, r.mutable_tool_resources()));
+    RETURN_IF_ERROR(PrepareNewThread(stores_, project, &r));
     ASSIGN_OR_RETURN(*resp, store_->Create(project, r));
     return absl::OkStatus();
   });
@@ -287,11 +285,8 @@ absl::Status RunServiceImpl::Prepare(const std::string& project, v1::CreateRunRe
 
 absl::Status RunServiceImpl::Prepare(const std::string& project,
                                      v1::CreateThreadAndRunRequest* r) {
-  v1::ToolResources* resources = r->mutable_thread()->mutable_tool_resources();
-  RETURN_IF_ERROR(AttachToNewThread(stores_, project,
-                                    FileSearchAttachments(r->thread().messages()), resources));
-  RETURN_IF_ERROR(ResolveHelper(stores_, project, true, resources));
-  return ResolveHelper(stores_, project, true, r->mutable_tool_resources());
+  if (r->has_thread()) RETURN_IF_ERROR(PrepareNewThread(stores_, project, r->mutable_thread()));
+  return ResolveOptionalHelper(stores_, project, /*for_thread=*/true, r);
 }
 
 grpc::Status RunServiceImpl::Relay(grpc::ServerContext* ctx, const std::string& project,

@@ -386,6 +386,12 @@ TEST_F(DocQaE2eTest, CsvAnalysedWithAChart) {
   EXPECT_THAT(answer->content(0).text().value(), HasSubstr("total 33"));
   ASSERT_EQ(answer->content_size(), 2);
   ASSERT_EQ(answer->content(1).image_file().file_id(), ci.outputs(1).image().file_id());
+  // The written file is linked, and the link annotated with its File.
+  const v1::MessageText& text = answer->content(0).text();
+  ASSERT_EQ(text.annotations_size(), 1) << text.value();
+  EXPECT_EQ(text.annotations(0).text(), "sandbox:/mnt/data/summary.csv");
+  EXPECT_EQ(Covered(text.value(), text.annotations(0)), text.annotations(0).text());
+  EXPECT_EQ(text.annotations(0).file_path().file_id(), ci.files(0).file_id());
 
   // The chart is a stored PNG.
   v1::GetFileContentRequest get;

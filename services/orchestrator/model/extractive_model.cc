@@ -291,6 +291,15 @@ std::string TrimToBudget(absl::string_view sentence, const WordSet& question, si
                       best_end < tokens.size() ? "\u2026" : "");
 }
 
+// True when `text` starts like the middle of a sentence: a lowercase
+// letter or a continuing punctuation mark.
+bool StartsMidSentence(absl::string_view text) {
+  if (text.empty()) return false;
+  const char c = text[0];
+  return absl::ascii_islower(static_cast<unsigned char>(c)) || c == ',' || c == ';' ||
+         c == ')' || c == ':';
+}
+
 struct Window {
   std::string text;
   int score = 0;  // distinct question words it holds
@@ -301,7 +310,13 @@ struct Window {
 Window BestWindow(absl::string_view passage, const WordSet& question, size_t budget) {
   std::vector<std::string> sentences;
   std::vector<WordSet> words;
-  for (const TextSpan& s : SplitSentences(passage, /*lines_are_breaks=*/false)) {
+  std::vector<TextSpan> spans = SplitSentences(passage, /*lines_are_breaks=*/false);
+  // A chunk that starts inside a sentence (overlapping windows do) begins
+  // with its tail ("the warranty."): never quote that fragment alone.
+  if (spans.size() > 1 && StartsMidSentence(passage.substr(spans[0].begin))) {
+    spans.erase(spans.begin());
+  }
+  for (const TextSpan& s : spans) {
     sentences.push_back(CollapseWhitespace(passage.substr(s.begin, s.end - s.begin)));
     words.push_back(ToSet(ContentWords(sentences.back())));
   }
@@ -372,6 +387,18 @@ bool IsImageLine(absl::string_view line) {
   return absl::StartsWith(line, "[image ") && absl::EndsWith(line, "]");
 }
 
+// "[wrote /mnt/data/x.csv; link it as sandbox:/mnt/data/x.csv]" (the
+// orchestrator's note of a file the code wrote): the sandbox link.
+std::optional<absl::string_view> WrittenFileLink(absl::string_view line) {
+  line = absl::StripAsciiWhitespace(line);
+  if (!absl::ConsumePrefix(&line, "[wrote ") || !absl::ConsumeSuffix(&line, "]")) {
+    return std::nullopt;
+  }
+  const size_t link = line.find("sandbox:");
+  if (link == absl::string_view::npos) return std::nullopt;
+  return line.substr(link);
+}
+
 // Head and tail of an output longer than kMaxOutputBytes.
 std::string ShortenOutput(absl::string_view output) {
   if (output.size() <= kMaxOutputBytes) return std::string(output);
@@ -394,11 +421,13 @@ std::string FenceFor(absl::string_view text) {
 }
 
 std::string CodeAnswer(absl::string_view output) {
-  std::vector<absl::string_view> lines;
+  std::vector<absl::string_view> lines, links;
   int images = 0;
   for (absl::string_view line : absl::StrSplit(output, '\n')) {
     if (IsImageLine(line)) {
       ++images;
+    } else if (std::optional<absl::string_view> link = WrittenFileLink(line)) {
+      links.push_back(*link);
     } else {
       lines.push_back(line);
     }
@@ -419,6 +448,7 @@ std::string CodeAnswer(absl::string_view output) {
     absl::StrAppend(&answer, text.empty() ? " " : "\n\n", "It produced ", images,
                     images == 1 ? " image." : " images.");
   }
+  for (absl::string_view link : links) absl::StrAppend(&answer, "\n\nIt wrote ", link, ".");
   return answer;
 }
 

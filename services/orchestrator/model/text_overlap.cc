@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/match.h"
 #include "common/utf8.h"
 
@@ -170,7 +171,7 @@ class SentenceSplitter {
   size_t Step(size_t i) {
     const char c = text_[i];
     if (c == '\n') {
-      if (lines_are_breaks_ || BlankLineFollows(text_, i)) Flush(i);
+      if (lines_are_breaks_ || BlankLineFollows(text_, i) || HeadingEndsAt(i)) Flush(i);
       return i + 1;
     }
     if (lines_are_breaks_ && IsBlockquoteLineAt(text_, i)) {
@@ -203,6 +204,26 @@ class SentenceSplitter {
     Flush(j);
     return j;
   }
+
+  // A short line without closing punctuation followed by a line that
+  // starts a sentence is a heading ("3. Maintenance"), not a wrapped line.
+  bool HeadingEndsAt(size_t newline) const {
+    const size_t prev = newline == 0 ? absl::string_view::npos : text_.rfind('\n', newline - 1);
+    const size_t begin = prev == absl::string_view::npos ? 0 : prev + 1;
+    const absl::string_view line =
+        absl::StripAsciiWhitespace(text_.substr(begin, newline - begin));
+    if (line.empty() || line.size() > kMaxHeadingBytes) return false;
+    const char last = line.back();
+    if (last == '.' || last == ',' || last == ';' || last == ':' || last == '!' || last == '?' ||
+        last == '-') {
+      return false;
+    }
+    size_t next = newline + 1;
+    while (next < text_.size() && (text_[next] == ' ' || text_[next] == '\t')) ++next;
+    return next < text_.size() && absl::ascii_isupper(static_cast<unsigned char>(text_[next]));
+  }
+
+  static constexpr size_t kMaxHeadingBytes = 40;
 
   void Flush(size_t end) {
     size_t b = start_;

@@ -240,6 +240,52 @@ TEST(ExtractiveModelTest, QuotesTheBestSentencesWithTheirMarkers) {
   EXPECT_GT(observer.fragments.size(), 20u);
 }
 
+TEST(ExtractiveModelTest, SkipsTheSentenceTailAChunkStartsWith) {
+  // Overlapping chunks start mid-sentence; the tail ties on question words
+  // with the sentence that answers, and must not be quoted instead.
+  const std::vector<Passage> passages = {MakePassage(
+      0, "manual.pdf",
+      "the warranty. The warranty lasts two years from the date of delivery. Keep the "
+      "invoice.")};
+  ExtractiveModel model;
+  RecordingObserver observer;
+  auto result = model.Complete(
+      AfterTool(Ask("How long is the warranty?"), "file_search", FormatPassages(passages)),
+      &observer);
+  ASSERT_OK(result.status());
+  EXPECT_THAT(result->text, HasSubstr("> The warranty lasts two years from the date of delivery."));
+  EXPECT_THAT(result->text, Not(HasSubstr("> the warranty.")));
+}
+
+TEST(ExtractiveModelTest, HeadingsAreNotPartOfTheQuote) {
+  const std::vector<Passage> passages = {MakePassage(
+      0, "manual.pdf",
+      "3. Maintenance\nThe intake filter must be replaced every 400 operating hours.\nInspect "
+      "the shaft seal for leaks once a month.")};
+  ExtractiveModel model;
+  RecordingObserver observer;
+  auto result = model.Complete(
+      AfterTool(Ask("How often must the intake filter be replaced?"), "file_search",
+                FormatPassages(passages)),
+      &observer);
+  ASSERT_OK(result.status());
+  EXPECT_THAT(result->text,
+              HasSubstr("> The intake filter must be replaced every 400 operating hours."));
+}
+
+TEST(ExtractiveModelTest, LinksTheFilesTheCodeWrote) {
+  ExtractiveModel model;
+  RecordingObserver observer;
+  auto result = model.Complete(
+      AfterTool(Ask("```python\nopen('/mnt/data/x.csv','w').write('1')\n```"),
+                "code_interpreter",
+                "[wrote /mnt/data/x.csv; link it as sandbox:/mnt/data/x.csv]\n"),
+      &observer);
+  ASSERT_OK(result.status());
+  EXPECT_THAT(result->text, HasSubstr("It wrote sandbox:/mnt/data/x.csv."));
+  EXPECT_THAT(result->text, Not(HasSubstr("[wrote")));
+}
+
 TEST(ExtractiveModelTest, NeverInventsText) {
   ExtractiveModel model;
   RecordingObserver observer;
