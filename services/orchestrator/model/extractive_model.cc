@@ -300,6 +300,17 @@ bool StartsMidSentence(absl::string_view text) {
          c == ')' || c == ':';
 }
 
+// A sentence worth quoting on its own: it ends like one, or is long
+// enough not to be a heading or a list label.
+bool IsQuotable(const std::string& sentence) {
+  if (sentence.empty()) return false;
+  const char last = sentence.back();
+  if (last == '.' || last == '!' || last == '?' || last == ')' || last == '"') {
+    return Words(sentence).size() >= 3;
+  }
+  return Words(sentence).size() >= 6;
+}
+
 struct Window {
   std::string text;
   int score = 0;  // distinct question words it holds
@@ -322,7 +333,10 @@ Window BestWindow(absl::string_view passage, const WordSet& question, size_t bud
   }
   Window best;
   size_t best_begin = 0, best_count = 0;
+  const bool any_quotable = std::any_of(sentences.begin(), sentences.end(), IsQuotable);
   for (size_t i = 0; i < sentences.size(); ++i) {
+    // Headings ("20. Warranty") share the question's words but say nothing.
+    if (any_quotable && !IsQuotable(sentences[i])) continue;
     WordSet seen;
     size_t bytes = 0;
     for (size_t n = 1; n <= 3 && i + n <= sentences.size(); ++n) {
@@ -349,9 +363,22 @@ std::string QuoteLine(absl::string_view text, absl::string_view marker) {
   return absl::StrCat("> ", text, " ", marker);
 }
 
+// The question's content words, without the word that makes "how" a
+// question of degree ("how long", "how much", "how often"): an answer
+// rarely repeats it.
+WordSet QuestionWords(absl::string_view question) {
+  std::string kept;
+  bool after_how = false;
+  for (const std::string& word : Words(question)) {
+    if (!after_how) absl::StrAppend(&kept, word, " ");
+    after_how = word == "how";
+  }
+  return ToSet(ContentWords(kept));
+}
+
 std::string QuotePassages(const std::vector<Passage>& passages, absl::string_view question) {
   if (passages.empty()) return std::string(kNoPassages);
-  const WordSet question_words = ToSet(ContentWords(question));
+  const WordSet question_words = QuestionWords(question);
   std::vector<Window> windows;
   int best = 0;
   for (const Passage& p : passages) {

@@ -273,6 +273,21 @@ TEST(ExtractiveModelTest, HeadingsAreNotPartOfTheQuote) {
               HasSubstr("> The intake filter must be replaced every 400 operating hours."));
 }
 
+TEST(ExtractiveModelTest, QuotesNoBareHeading) {
+  const std::vector<Passage> passages = {MakePassage(
+      0, "manual.pdf",
+      "and void the warranty.\n\n20. Warranty\n\nThe warranty lasts two years from the "
+      "date of delivery.")};
+  ExtractiveModel model;
+  RecordingObserver observer;
+  auto result = model.Complete(
+      AfterTool(Ask("How long is the warranty?"), "file_search", FormatPassages(passages)),
+      &observer);
+  ASSERT_OK(result.status());
+  EXPECT_THAT(result->text, HasSubstr("> The warranty lasts two years from the date of delivery."));
+  EXPECT_THAT(result->text, Not(HasSubstr("> Warranty")));
+}
+
 TEST(ExtractiveModelTest, LinksTheFilesTheCodeWrote) {
   ExtractiveModel model;
   RecordingObserver observer;
