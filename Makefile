@@ -1,5 +1,6 @@
 # The two commands: `make run` and `make test`. Both install what is
-# missing (Debian packages), configure once and build incrementally.
+# missing (Debian packages, listed in scripts/deps.sh, which the container
+# image uses too), configure once and build incrementally.
 
 MAKEFLAGS += --no-print-directory
 
@@ -14,7 +15,7 @@ DATA_DIR ?= ./data
 all: build
 
 deps:
-	@bash scripts/install-deps.sh
+	@bash scripts/deps.sh install dev
 
 configure: deps
 	@if [ ! -f $(BUILD_DIR)/CMakeCache.txt ]; then \

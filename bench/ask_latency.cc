@@ -24,7 +24,6 @@
 #include <iterator>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -43,8 +42,8 @@
 #include "bench/equipment_manual.h"
 #include "common/status_macros.h"
 #include "services/common/grpc_status.h"
+#include "tests/util/assistd_process.h"
 #include "tests/util/pdf_fixtures.h"
-#include "tests/util/subprocess.h"
 #include "tests/util/temp_dir.h"
 
 ABSL_FLAG(int, runs, 5, "Questions asked, each about a newly uploaded manual.");
@@ -76,48 +75,6 @@ absl::Status Check(const grpc::Status& status, absl::string_view what) {
   if (s.ok()) return s;
   return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
 }
-
-// The real server, its log drained by a thread so it never blocks on a full
-// pipe.
-class Server {
- public:
-  static absl::StatusOr<std::unique_ptr<Server>> Start(const std::string& data_dir) {
-    ASSIGN_OR_RETURN(auto proc, Subprocess::Start({ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0",
-                                                   "--data_dir=" + data_dir}));
-    const int port = testing::ListeningPort(*proc, kStartTimeout);
-    if (port == 0) return absl::UnavailableError(absl::StrCat("assistd: ", proc->output()));
-    // The sandbox starts its zygote in the background (about 1 s of CPU);
-    // let it finish so it does not compete with the first run.
-    std::string sandbox;
-    while (!absl::StrContains(sandbox, "ready") && !absl::StrContains(sandbox, "disabled")) {
-      absl::StatusOr<std::string> line = proc->WaitForLine("sandbox: ", kStartTimeout);
-      if (!line.ok()) break;
-      sandbox = *line;
-    }
-    std::printf("assistd on port %d; %s\n", port, sandbox.c_str());
-    return std::unique_ptr<Server>(new Server(std::move(proc), port));
-  }
-  ~Server() {
-    proc_->Signal(SIGKILL);
-    drain_.join();
-  }
-  Server(const Server&) = delete;
-  Server& operator=(const Server&) = delete;
-
-  std::shared_ptr<grpc::Channel> Channel() const {
-    return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
-                               grpc::InsecureChannelCredentials());
-  }
-
- private:
-  Server(std::unique_ptr<Subprocess> proc, int port) : proc_(std::move(proc)), port_(port) {
-    drain_ = std::thread([this] { (void)proc_->Wait(absl::Hours(24)); });
-  }
-
-  std::unique_ptr<Subprocess> proc_;
-  const int port_;
-  std::thread drain_;
-};
 
 struct Timing {
   absl::Duration upload, indexing, assistant, run_to_token, to_token, run_to_done;
@@ -296,8 +253,15 @@ absl::Status Main() {
   }
   if (absl::GetFlag(FLAGS_runs) < 1) return absl::InvalidArgumentError("--runs must be >= 1");
   TempDir dir;
-  ASSIGN_OR_RETURN(auto server, Server::Start(dir.File("data")));
-  Asker asker(server->Channel());
+  testing::AssistdProcess::Options options;
+  options.timeout = kStartTimeout;
+  options.await_sandbox = true;  // the zygote's start-up must not overlap the first run
+  ASSIGN_OR_RETURN(auto server,
+                   testing::AssistdProcess::Start(
+                       {ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0", "--data_dir=" + dir.File("data")},
+                       options));
+  std::printf("assistd on %s\n", server->address().c_str());
+  Asker asker(grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials()));
   const auto& questions = EquipmentManualQuestions();
   std::vector<std::string> pdfs;
   for (int i = 0; i < absl::GetFlag(FLAGS_runs); ++i) {

@@ -20,6 +20,9 @@
 
 ABSL_FLAG(std::string, data_dir, "./data", "Directory for databases, blobs and indexes.");
 ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:50051", "gRPC listen address (port 0: any free port).");
+ABSL_FLAG(std::string, metrics_addr, "",
+          "Prometheus /metrics listen address, e.g. 0.0.0.0:9464 (port 0: any free port); "
+          "empty: no metrics endpoint.");
 ABSL_FLAG(std::string, services, "all",
           "Services this process hosts: 'all' or a list of files,retrieval,sandbox,orchestrator.");
 ABSL_FLAG(std::string, files_addr, "", "Address of a remote files service.");
@@ -78,7 +81,7 @@ const std::vector<std::string> kEnvFlags = {
     "sandbox_max_sessions", "sandbox_memory_mb", "sandbox_max_memory_mb", "sandbox_disk_mb",
     "sandbox_pids", "sandbox_timeout", "sandbox_max_timeout", "sandbox_idle_timeout",
     "sandbox_lifetime", "sandbox_allow_no_cgroups", "sandbox_allow_no_namespaces",
-    "sandbox_zygote"};
+    "sandbox_zygote", "metrics_addr"};
 
 void SandboxFromFlags(sandbox::SessionPoolOptions* p) {
   p->max_sessions = absl::GetFlag(FLAGS_sandbox_max_sessions);
@@ -99,6 +102,7 @@ absl::StatusOr<ServerOptions> OptionsFromFlags() {
   ServerOptions options;
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.grpc_addr = absl::GetFlag(FLAGS_grpc_addr);
+  options.metrics_addr = absl::GetFlag(FLAGS_metrics_addr);
   ASSIGN_OR_RETURN(options.services,
                    ParseServiceList(absl::GetFlag(FLAGS_services)));
   const std::map<ServiceId, std::string> addrs = {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 #include <tuple>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -25,6 +26,7 @@
 #include "assistd/v1/threads.grpc.pb.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "services/common/metrics_interceptor.h"
 #include "services/retrieval/retrieval_module.h"
 
 namespace assistd {
@@ -95,6 +97,7 @@ absl::StatusOr<std::unique_ptr<AssistdServer>> AssistdServer::Start(
                                            server->options_.remote_addrs));
   RETURN_IF_ERROR(server->CreateModules());
   RETURN_IF_ERROR(server->BuildAndStart());
+  RETURN_IF_ERROR(server->StartMetrics());
   return server;
 }
 
@@ -146,6 +149,9 @@ absl::Status AssistdServer::BuildAndStart() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(NewMetricsInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (const auto& module : modules_) {
     for (grpc::Service* service : module->grpc_services()) {
       builder.RegisterService(service);
@@ -172,9 +178,27 @@ absl::Status AssistdServer::BuildAndStart() {
   return absl::OkStatus();
 }
 
+absl::Status AssistdServer::StartMetrics() {
+  if (options_.metrics_addr.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<metrics::Exposer>> exposer =
+      metrics::Exposer::Start(options_.metrics_addr);
+  if (!exposer.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot serve metrics on --metrics_addr=", options_.metrics_addr,
+        " (address in use or not valid?)"));
+  }
+  metrics_ = *std::move(exposer);
+  LogInfo("assistd: metrics listening on ",
+          options_.metrics_addr.substr(0, options_.metrics_addr.rfind(':')), ":",
+          metrics_->port(), " (/metrics)");
+  return absl::OkStatus();
+}
+
 void AssistdServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  // Stopping the endpoint takes civetweb up to 2 s: overlap it with the drain.
+  std::thread stop_metrics([this] { metrics_.reset(); });
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->Shutdown();
     // Background threads call other services through the server's
@@ -183,6 +207,7 @@ void AssistdServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
+  stop_metrics.join();
 }
 
 AssistdServer::~AssistdServer() {

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/metrics/metrics.h"
 #include "services/common/channel_registry.h"
 #include "services/common/hosted_service.h"
 #include "services/files/files_module.h"
@@ -28,6 +29,9 @@ struct ServerOptions {
   std::string grpc_addr = "127.0.0.1:50051";
   // The services this process hosts.
   std::set<ServiceId> services = {AllServices().begin(), AllServices().end()};
+  // Prometheus /metrics listen address ("host:port"; port 0 picks a free
+  // port, see metrics_port()); empty serves no metrics.
+  std::string metrics_addr;
   // Where the services not hosted here are ("host:port").
   std::map<ServiceId, std::string> remote_addrs;
   // Largest gRPC message accepted (uploads arrive in smaller chunks).
@@ -58,6 +62,8 @@ class AssistdServer {
 
   // The bound gRPC port (the chosen one when the address said port 0).
   int grpc_port() const { return grpc_port_; }
+  // The bound /metrics port; 0 when metrics_addr is empty.
+  int metrics_port() const { return metrics_ != nullptr ? metrics_->port() : 0; }
   // Channels to every service, for in-process callers and tests.
   ChannelRegistry* channels() const { return channels_.get(); }
 
@@ -70,6 +76,7 @@ class AssistdServer {
   absl::Status PrepareDataDir();
   absl::Status CreateModules();
   absl::Status BuildAndStart();
+  absl::Status StartMetrics();
 
   ServerOptions options_;
   int lock_fd_ = -1;
@@ -78,6 +85,7 @@ class AssistdServer {
   // Declared before server_: destroyed after it has stopped.
   std::vector<std::unique_ptr<HostedService>> modules_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<metrics::Exposer> metrics_;
   bool shut_down_ = false;
 };
 

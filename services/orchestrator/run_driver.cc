@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/metrics/metrics.h"
 #include "common/status_macros.h"
 #include "services/orchestrator/citations.h"
 #include "services/orchestrator/object_table.h"
@@ -325,8 +327,13 @@ absl::StatusOr<bool> RunEngine::Driver::Turn() {
   call_names_.clear();
   stream_error_ = absl::OkStatus();
   ++model_calls_;
+  const absl::Time call_start = absl::Now();
   absl::StatusOr<model::ChatResult> result =
       model_->Complete(MakeRequest(*std::move(prompt)), this);
+  metrics::ModelCallFinished(run_.model(), absl::Now() - call_start);
+  if (result.ok()) {
+    metrics::ModelTokensUsed(result->usage.prompt_tokens, result->usage.completion_tokens);
+  }
   RETURN_IF_ERROR(stream_error_);
   RETURN_IF_ERROR(result.status());
   used_prompt_ += result->usage.prompt_tokens;

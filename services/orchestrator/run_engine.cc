@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/metrics/metrics.h"
 #include "common/status_macros.h"
 #include "services/orchestrator/object_table.h"
 #include "services/orchestrator/run_store.h"
@@ -441,9 +442,11 @@ absl::StatusOr<v1::Run> RunEngine::Finish(const std::string& run_id, v1::RunStat
                                           v1::IncompleteReason reason) {
   std::vector<v1::RunEvent> events;
   v1::Run run;
+  bool ended = false;  // this call made the run terminal
   const int64_t now = options_.clock->NowUnixSeconds();
   RETURN_IF_ERROR(db_->Write([&](Connection& c) -> absl::Status {
     events.clear();
+    ended = false;
     ASSIGN_OR_RETURN(auto loaded, LoadRunAnyProject(c, run_id));
     if (!loaded) return NotFound(kRuns, run_id);
     run = std::move(loaded->second);
@@ -486,9 +489,11 @@ absl::StatusOr<v1::Run> RunEngine::Finish(const std::string& run_id, v1::RunStat
     SetRunEnd(status, error, reason, now, &run);
     *run.mutable_usage() = total;
     events.push_back(RunEventOf(RunEventName(status), run));
+    ended = true;
     return SaveRun(c, run);
   }));
   Publish(run_id, std::move(events));
+  if (ended) metrics::RunFinished(RunStatusName(run.status()));
   return run;
 }
 

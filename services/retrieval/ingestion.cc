@@ -57,9 +57,20 @@ LastError ErrorFor(const absl::Status& s) {
   return {"server_error", std::string(s.message())};
 }
 
+const char* FileStatusName(FileStatus status) {
+  switch (status) {
+    case FileStatus::kInProgress: return "in_progress";
+    case FileStatus::kCompleted: return "completed";
+    case FileStatus::kCancelled: return "cancelled";
+    case FileStatus::kFailed: return "failed";
+  }
+  return "failed";
+}
+
 }  // namespace
 
 void VectorStoreCoreImpl::StartWorkers(int n) {
+  files_metric_ = metrics::ProvideVectorStoreFiles([this] { return FilesByStatus(); });
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
   if (options.snapshot_interval > absl::ZeroDuration()) {
     snapshotter_ = std::thread([this] { SnapshotLoop(); });
@@ -72,6 +83,7 @@ void VectorStoreCoreImpl::StopWorkers() {
     if (stopping_ && workers_.empty()) return;  // already stopped
     stopping_ = true;
   }
+  files_metric_.reset();  // before the database goes
   for (std::thread& t : workers_) t.join();
   workers_.clear();
   if (snapshotter_.joinable()) snapshotter_.join();
@@ -94,6 +106,22 @@ void VectorStoreCoreImpl::WaitUntilIdle() {
         return s->stopping_ || (s->claimed_.empty() && s->drained_at_ == s->enqueued_);
       },
       this));
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> VectorStoreCoreImpl::FilesByStatus() {
+  std::map<std::string, int64_t> counts;
+  RETURN_IF_ERROR(db->Read([&](Connection& c) -> absl::Status {
+    counts.clear();
+    ASSIGN_OR_RETURN(Statement * st,
+                     c.Prepare("SELECT status, COUNT(*) FROM store_files GROUP BY status"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) return absl::OkStatus();
+      counts[FileStatusName(StatusFromCode(static_cast<int>(st->ColumnInt64(0))))] +=
+          st->ColumnInt64(1);
+    }
+  }));
+  return counts;
 }
 
 std::optional<IngestJob> VectorStoreCoreImpl::ClaimJob() {

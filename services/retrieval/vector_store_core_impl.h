@@ -5,6 +5,7 @@
 // its methods spread over vector_store_core.cc (objects), ingestion.cc
 // (workers) and store_search.cc (search).
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "common/metrics/metrics.h"
 #include "common/sqlite/database.h"
 #include "services/retrieval/store_index.h"
 #include "services/retrieval/vector_store_core.h"
@@ -72,6 +74,8 @@ class VectorStoreCoreImpl {
   void StopWorkers();
   void Wake();
   void WaitUntilIdle();
+  // Files of every store by status name ("in_progress", ...), for metrics.
+  absl::StatusOr<std::map<std::string, int64_t>> FilesByStatus();
 
   // --- store_search.cc
   absl::StatusOr<std::vector<SearchHit>> Search(const VectorStoreRecord& store,
@@ -100,6 +104,9 @@ class VectorStoreCoreImpl {
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::vector<std::thread> workers_;
   std::thread snapshotter_;
+  // assistd_vector_store_files and assistd_ingestion_queue_depth while the
+  // workers run.
+  std::unique_ptr<metrics::Registration> files_metric_;
 };
 
 }  // namespace assistd::retrieval

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/status_macros.h"
 
 namespace assistd::sandbox {
@@ -85,7 +86,10 @@ absl::StatusOr<sandbox::ExecuteReport> SandboxCore::Execute(const std::string& p
   const absl::Duration timeout =
       timeout_ms == 0 ? pool_->options().default_timeout : absl::Milliseconds(timeout_ms);
   ASSIGN_OR_RETURN(auto session, pool_->Find(project, id));
-  return session->Execute(code, timeout, sink);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<sandbox::ExecuteReport> report = session->Execute(code, timeout, sink);
+  metrics::SandboxExecuteFinished(absl::Now() - start);
+  return report;
 }
 
 absl::StatusOr<std::unique_ptr<sandbox::SessionDisk::Writer>> SandboxCore::BeginPut(

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/metrics/metrics.h"
 #include "common/pagination.h"
 #include "sandbox/session_pool.h"
 
@@ -34,8 +35,11 @@ class SandboxCore {
   // Largest `code` accepted by Execute.
   static constexpr int64_t kMaxCodeBytes = 1 << 20;
 
-  // `pool` must outlive the core.
-  explicit SandboxCore(sandbox::SessionPool* pool) : pool_(pool) {}
+  // `pool` must outlive the core. Reports the pool's live sessions as
+  // assistd_sandbox_sessions while it exists.
+  explicit SandboxCore(sandbox::SessionPool* pool)
+      : pool_(pool),
+        sessions_metric_(metrics::ProvideSandboxSessions([pool] { return pool->live_sessions(); })) {}
 
   // InvalidArgument naming a negative limit field; ResourceExhausted when
   // full; Unavailable if the jail cannot run on this host.
@@ -66,6 +70,7 @@ class SandboxCore {
 
  private:
   sandbox::SessionPool* const pool_;  // not owned
+  const std::unique_ptr<metrics::Registration> sessions_metric_;
 };
 
 // One page of `sorted` (ascending by path) per `page`.

@@ -15,7 +15,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -30,6 +29,7 @@
 #include "tests/fakes/scripted_chat_server.h"
 #include "tests/util/pdf_fixtures.h"
 #include "tests/util/status_matchers.h"
+#include "tests/util/assistd_process.h"
 #include "tests/util/subprocess.h"
 #include "tests/util/temp_dir.h"
 
@@ -37,7 +37,7 @@ namespace assistd {
 namespace {
 
 using ::assistd::testing::ChatTurn;
-using ::assistd::testing::ListeningPort;
+using ::assistd::testing::AssistdProcess;
 using ::assistd::testing::ScriptedChatServer;
 using ::assistd::testing::Subprocess;
 using ::assistd::testing::TempDir;
@@ -80,21 +80,14 @@ class AssistctlTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     model_ = ScriptedChatServer::Start().value().release();
-    auto proc = Subprocess::Start(
+    auto server = AssistdProcess::Start(
         {ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0", "--data_dir=" + dir_->File("data"),
          "--model_endpoints=scripted=" + model_->Url(), "--sandbox_timeout=120s"});
-    ASSERT_TRUE(proc.ok()) << proc.status();
-    server_ = proc->release();
-    const int port = ListeningPort(*server_, kWait);
-    ASSERT_GT(port, 0) << server_->output();
-    addr_ = new std::string(absl::StrCat("127.0.0.1:", port));
-    // Keep reading the server's log so it never blocks on a full pipe.
-    drain_ = new std::thread([] { (void)server_->Wait(absl::Hours(1)); });
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+    addr_ = new std::string(server_->address());
   }
   static void TearDownTestSuite() {
-    if (server_ != nullptr) server_->Signal(SIGKILL);
-    if (drain_ != nullptr) drain_->join();
-    delete drain_;
     delete server_;
     delete model_;
     delete addr_;
@@ -165,15 +158,13 @@ class AssistctlTest : public ::testing::Test {
 
   static TempDir* dir_;
   static ScriptedChatServer* model_;
-  static Subprocess* server_;
-  static std::thread* drain_;
+  static AssistdProcess* server_;
   static std::string* addr_;
 };
 
 TempDir* AssistctlTest::dir_ = nullptr;
 ScriptedChatServer* AssistctlTest::model_ = nullptr;
-Subprocess* AssistctlTest::server_ = nullptr;
-std::thread* AssistctlTest::drain_ = nullptr;
+AssistdProcess* AssistctlTest::server_ = nullptr;
 std::string* AssistctlTest::addr_ = nullptr;
 
 TEST_F(AssistctlTest, FilesRoundTrip) {

@@ -7,7 +7,6 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
-#include <csignal>
 #include <fstream>
 #include <codecvt>
 #include <locale>
@@ -28,16 +27,15 @@
 #include "tests/fakes/scripted_chat_server.h"
 #include "tests/util/pdf_fixtures.h"
 #include "tests/util/status_matchers.h"
-#include "tests/util/subprocess.h"
+#include "tests/util/assistd_process.h"
 #include "tests/util/temp_dir.h"
 
 namespace assistd {
 namespace {
 
 using ::assistd::testing::ChatTurn;
-using ::assistd::testing::ListeningPort;
+using ::assistd::testing::AssistdProcess;
 using ::assistd::testing::ScriptedChatServer;
-using ::assistd::testing::Subprocess;
 using ::assistd::testing::TempDir;
 using ::testing::HasSubstr;
 
@@ -104,18 +102,9 @@ class DocQaE2eTest : public ::testing::Test {
     const std::vector<std::string> argv = {
         ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0", "--data_dir=" + dir_.File("data"),
         "--model_endpoints=scripted=" + model_->Url(), "--sandbox_timeout=120s"};
-    ASSERT_OK_AND_ASSIGN(proc_, Subprocess::Start(argv));
-    const int port = ListeningPort(*proc_, kWait);
-    ASSERT_GT(port, 0) << proc_->output();
-    // Keep reading the server's log so it never blocks on a full pipe.
-    drain_ = std::thread([this] { (void)proc_->Wait(absl::Hours(1)); });
-    s_ = std::make_unique<Stubs>(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                                     grpc::InsecureChannelCredentials()));
-  }
-  void TearDown() override {
-    s_.reset();
-    if (proc_ != nullptr) proc_->Signal(SIGKILL);
-    if (drain_.joinable()) drain_.join();
+    ASSERT_OK_AND_ASSIGN(server_, AssistdProcess::Start(argv));
+    s_ = std::make_unique<Stubs>(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
   }
 
   v1::File Upload(const std::string& name, const std::string& bytes) {
@@ -229,8 +218,7 @@ class DocQaE2eTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<ScriptedChatServer> model_;
-  std::unique_ptr<Subprocess> proc_;
-  std::thread drain_;
+  std::unique_ptr<AssistdProcess> server_;
   std::unique_ptr<Stubs> s_;
 };
 

@@ -50,7 +50,7 @@ absl::Status WriteEncryptedPdf(const std::string& in, const std::string& out) {
   std::string cmd = absl::StrCat("qpdf --encrypt usersecret ownersecret 256 -- '", in,
                                  "' '", out, "' 2>/dev/null");
   if (std::system(cmd.c_str()) != 0) {
-    return absl::InternalError("qpdf failed (is it installed? scripts/install-deps.sh)");
+    return absl::InternalError("qpdf failed (is it installed? scripts/deps.sh install dev)");
   }
   return absl::OkStatus();
 }

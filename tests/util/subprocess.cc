@@ -120,14 +120,27 @@ absl::StatusOr<int> Subprocess::Wait(absl::Duration timeout) {
   return WEXITSTATUS(status);
 }
 
-int ListeningPort(Subprocess& proc, absl::Duration timeout) {
-  absl::StatusOr<std::string> line = proc.WaitForLine("gRPC listening on", timeout);
+namespace {
+
+// The loopback port of the first line containing `needle`; 0 if none.
+int PortOfLine(Subprocess& proc, const std::string& needle, absl::Duration timeout) {
+  absl::StatusOr<std::string> line = proc.WaitForLine(needle, timeout);
   if (!line.ok()) return 0;
   const size_t at = line->find("127.0.0.1:");
   if (at == std::string::npos) return 0;
   const std::string rest = line->substr(at + 10);
   int port = 0;
   return absl::SimpleAtoi(rest.substr(0, rest.find(' ')), &port) ? port : 0;
+}
+
+}  // namespace
+
+int ListeningPort(Subprocess& proc, absl::Duration timeout) {
+  return PortOfLine(proc, "gRPC listening on", timeout);
+}
+
+int MetricsPort(Subprocess& proc, absl::Duration timeout) {
+  return PortOfLine(proc, "metrics listening on", timeout);
 }
 
 }  // namespace assistd::testing

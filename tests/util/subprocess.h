@@ -55,6 +55,12 @@ class Subprocess {
 // from `proc` and returns PORT; 0 if it does not come within `timeout`.
 int ListeningPort(Subprocess& proc, absl::Duration timeout);
 
+// Reads assistd's line "metrics listening on 127.0.0.1:PORT (/metrics)"
+// (started with --metrics_addr=127.0.0.1:0; the line comes after the gRPC
+// one, so call ListeningPort first) and returns PORT; 0 if it does not come
+// within `timeout`.
+int MetricsPort(Subprocess& proc, absl::Duration timeout);
+
 }  // namespace assistd::testing
 
 #endif  // ASSISTD_TESTS_UTIL_SUBPROCESS_H_
