@@ -1,5 +1,6 @@
 #include "cli/indexing.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -65,6 +66,8 @@ absl::StatusOr<v1::VectorStore> WaitForIndexing(const Client& client, const std:
   v1::GetVectorStoreRequest req;
   req.set_vector_store_id(store_id);
   v1::VectorStore store;
+  // Small files index in tens of milliseconds: poll fast, then back off.
+  absl::Duration pause = absl::Milliseconds(10);
   while (true) {
     absl::StatusOr<v1::VectorStore> got =
         client.Call(client.stores(), &v1::VectorStoreService::Stub::GetVectorStore, req,
@@ -82,7 +85,8 @@ absl::StatusOr<v1::VectorStore> WaitForIndexing(const Client& client, const std:
       progress.Finish();
       return absl::CancelledError(absl::StrCat("interrupted while indexing ", store_id));
     }
-    absl::SleepFor(options.poll_interval);
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, options.poll_interval);
   }
   progress.Finish();
   if (store.file_counts().failed() > 0) RETURN_IF_ERROR(CheckFailures(client, store_id, watched));

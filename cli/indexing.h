@@ -16,6 +16,7 @@ namespace assistd::cli {
 
 struct IndexingOptions {
   // Time between two GetVectorStore polls.
+  // The longest pause between polls (they start at 10 ms and double).
   absl::Duration poll_interval = absl::Milliseconds(200);
   // Show "indexing 2/3 files [...]" on stderr.
   bool show_progress = true;
