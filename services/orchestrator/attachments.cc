@@ -64,6 +64,9 @@ absl::Status AttachToThread(VectorStoreOps* ops, ThreadStore* threads, const std
   if (file_ids.empty()) return absl::OkStatus();
   if (ops == nullptr) return absl::UnimplementedError("attachments: no retrieval service");
   ASSIGN_OR_RETURN(v1::Thread thread, threads->Get(project, thread_id));
+  // Checked again when the message is stored; checked here so a locked
+  // thread's store does not change under its active run.
+  RETURN_IF_ERROR(threads->CheckUnlocked(project, thread_id));
   if (thread.tool_resources().file_search().vector_store_ids_size() > 0) {
     return ops->AddFiles(project, thread.tool_resources().file_search().vector_store_ids(0),
                          file_ids);

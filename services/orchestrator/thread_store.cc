@@ -177,6 +177,18 @@ absl::StatusOr<v1::Thread> ThreadStore::Update(const std::string& project,
   return t;
 }
 
+absl::Status ThreadStore::CheckUnlocked(const std::string& project,
+                                        const std::string& thread_id) {
+  return db_->Read([&](Connection& c) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<std::string> body,
+                     LoadBody(c, kThreads, project, nullptr, thread_id));
+    if (!body) return NotFound(kThreads, thread_id);
+    ASSIGN_OR_RETURN(std::optional<std::string> active, ActiveRun(c, thread_id));
+    if (active) return LockedError(thread_id, *active);
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<std::string> ThreadStore::SetVectorStoreIfNone(const std::string& project,
                                                            const std::string& thread_id,
                                                            const std::string& store_id) {

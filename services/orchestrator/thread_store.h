@@ -33,6 +33,9 @@ class ThreadStore {
   // while a run is active (cancel it first).
   absl::StatusOr<v1::DeleteResponse> Delete(const std::string& project, const std::string& id);
 
+  // FailedPrecondition in OpenAI's wording ("Can't add messages to ...")
+  // while a run is active on the thread.
+  absl::Status CheckUnlocked(const std::string& project, const std::string& thread_id);
   // Records `store_id` as the thread's file_search vector store unless it
   // already has one; returns the store the thread uses.
   absl::StatusOr<std::string> SetVectorStoreIfNone(const std::string& project,

@@ -338,6 +338,69 @@ TEST_F(DocQaE2eTest, FunctionToolMixedWithFileSearch) {
   EXPECT_THAT(requests[1].body["messages"].dump(), HasSubstr("sunny, 21 C"));
 }
 
+TEST_F(DocQaE2eTest, AttachmentsGoIntoTheThreadsStore) {
+  const v1::File pdf = UploadManual();
+  v1::CreateAssistantRequest areq;
+  areq.set_model("assistd-extractive");
+  areq.add_tools()->mutable_file_search();
+  v1::Assistant a;
+  ASSERT_TRUE(s_->assistants->CreateAssistant(Ctx().get(), areq, &a).ok());
+  v1::CreateThreadRequest treq;
+  auto* m = treq.add_messages();
+  m->set_role(v1::MESSAGE_ROLE_USER);
+  m->set_text("How long is the warranty?");
+  auto* attachment = m->add_attachments();
+  attachment->set_file_id(pdf.id());
+  attachment->add_tools()->mutable_file_search();
+  v1::Thread t;
+  grpc::Status st = s_->threads->CreateThread(Ctx().get(), treq, &t);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(t.tool_resources().file_search().vector_store_ids_size(), 1);
+
+  // The store made for the thread expires 7 days after its last activity.
+  v1::GetVectorStoreRequest get;
+  get.set_vector_store_id(t.tool_resources().file_search().vector_store_ids(0));
+  v1::VectorStore store;
+  ASSERT_TRUE(s_->stores->GetVectorStore(Ctx().get(), get, &store).ok());
+  EXPECT_EQ(store.expires_after().anchor(), v1::EXPIRES_AFTER_ANCHOR_LAST_ACTIVE_AT);
+  EXPECT_EQ(store.expires_after().days(), 7);
+
+  // The run waits for the thread's store to finish ingesting, then cites it.
+  v1::CreateRunRequest req;
+  req.set_thread_id(t.id());
+  req.set_assistant_id(a.id());
+  const auto events = ReadAll(s_->runs->CreateRunStream(Ctx().get(), req));
+  ASSERT_EQ(LastRunEvent(events), "thread.run.completed");
+  const v1::Message* answer = Completed(events);
+  ASSERT_NE(answer, nullptr);
+  EXPECT_THAT(answer->content(0).text().value(), HasSubstr("two years"));
+  EXPECT_EQ(FirstCitation(*answer).file_citation().page_number(), 3);
+}
+
+TEST_F(DocQaE2eTest, NoAttachmentsWhileARunIsActive) {
+  const v1::File pdf = UploadManual();
+  const v1::Assistant a = SearchAssistant("scripted", pdf.id(), /*with_function=*/true);
+  model_->EnqueueTurn(ChatTurn::ToolCalls({{"get_weather", R"({"city":"Oslo"})"}}));
+  const auto events = AskStreamed(a, "Weather?");
+  ASSERT_EQ(LastRunEvent(events), "thread.run.requires_action");
+  v1::CreateMessageRequest req;
+  req.set_thread_id(events.front().run().thread_id());
+  req.mutable_message()->set_role(v1::MESSAGE_ROLE_USER);
+  req.mutable_message()->set_text("And this file?");
+  auto* attachment = req.mutable_message()->add_attachments();
+  attachment->set_file_id(pdf.id());
+  attachment->add_tools()->mutable_file_search();
+  v1::Message created;
+  grpc::Status st = s_->threads->CreateMessage(Ctx().get(), req, &created);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("Can't add messages to"));
+  v1::GetThreadRequest get;
+  get.set_thread_id(req.thread_id());
+  v1::Thread t;
+  ASSERT_TRUE(s_->threads->GetThread(Ctx().get(), get, &t).ok());
+  EXPECT_FALSE(t.has_tool_resources()) << "no store was made for the locked thread";
+}
+
 TEST_F(DocQaE2eTest, CsvAnalysedWithAChart) {
   if (!SandboxWorks()) GTEST_SKIP() << "the sandbox cannot start sessions on this host";
   const v1::File csv = Upload("sales.csv", "month,sales\nJan,10\nFeb,14\nMar,9\n");
