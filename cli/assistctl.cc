@@ -31,6 +31,8 @@ absl::StatusOr<ClientOptions> ClientOptionsFrom(const Args& args) {
   ClientOptions options;
   options.addr = FlagOrEnv(args, "addr", "ASSISTCTL_ADDR", "127.0.0.1:50051");
   options.project = FlagOrEnv(args, "project", "ASSISTCTL_PROJECT", "default");
+  // Only from the environment: a flag would show the key in `ps`.
+  if (const char* key = std::getenv("ASSISTCTL_API_KEY"); key != nullptr) options.api_key = key;
   if (args.Has("timeout") && (!absl::ParseDuration(args.Get("timeout"), &options.timeout) ||
                               options.timeout <= absl::ZeroDuration())) {
     return UsageError(

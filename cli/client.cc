@@ -34,6 +34,7 @@ std::unique_ptr<grpc::ClientContext> Client::UnaryContext() const {
 std::unique_ptr<grpc::ClientContext> Client::StreamContext() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   SetProject(ctx.get(), options_.project);
+  if (!options_.api_key.empty()) ctx->AddMetadata("authorization", "Bearer " + options_.api_key);
   return ctx;
 }
 

@@ -27,6 +27,9 @@ struct ClientOptions {
   std::string addr = "127.0.0.1:50051";
   // Sent as the x-assistd-project metadata of every call.
   std::string project = "default";
+  // Sent as `authorization: Bearer <api_key>` when not empty (a server with
+  // --auth=keys then takes the project from the key).
+  std::string api_key;
   // Deadline of each unary call; streams have none.
   absl::Duration timeout = absl::Seconds(30);
 };

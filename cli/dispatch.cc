@@ -83,6 +83,7 @@ std::string FullUsage(absl::Span<const Command> commands) {
       "  --project P       project of every call (env ASSISTCTL_PROJECT; default \"default\")\n"
       "  --timeout D       deadline of each unary call, e.g. 30s (streams have none)\n"
       "  --json            print exactly one JSON document on stdout, for scripts\n"
+      "API key: env ASSISTCTL_API_KEY (sent as authorization: Bearer; servers with --auth=keys)\n"
       "\nexit status: 0 ok, 1 error (message on stderr), 2 usage error, 130 interrupted\n");
   return out;
 }

@@ -53,7 +53,7 @@ RUNTIME=(
   libabsl20220623 libgrpc++1.51 libgrpc29 libprotobuf32
   libsqlite3-0 libssl3 libcurl4 libzip4 libxml2 zlib1g libseccomp2
   libpoppler-cpp0v5 libpython3.11 libgomp1 libblas3 liblapack3
-  libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0
+  libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcpp-httplib0.11
   # extraction: CJK character maps for PDFs
   poppler-data
   # the libraries sandbox sessions get (docs/sandbox.md)

@@ -3,8 +3,10 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,19 +14,35 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/env_flags.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "services/assistd/keys_command.h"
 #include "services/assistd/server.h"
+#include "services/auth/auth_mode.h"
+#include "services/gateway/gateway.h"
 
 ABSL_FLAG(std::string, data_dir, "./data", "Directory for databases, blobs and indexes.");
 ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:50051", "gRPC listen address (port 0: any free port).");
+ABSL_FLAG(std::string, auth, "auto",
+          "API keys on external calls: 'keys' (authorization: Bearer <key>; see "
+          "`assistd keys`), 'none' (loopback --grpc_addr only), or 'auto' (none on "
+          "loopback while no key exists, keys otherwise).");
 ABSL_FLAG(std::string, metrics_addr, "",
           "Prometheus /metrics listen address, e.g. 0.0.0.0:9464 (port 0: any free port); "
           "empty: no metrics endpoint.");
 ABSL_FLAG(std::string, services, "all",
-          "Services this process hosts: 'all' or a list of files,retrieval,sandbox,orchestrator.");
+          "Services this process hosts: 'all' or a list of files,retrieval,sandbox,orchestrator "
+          "(and gateway, the REST API, which runs whenever --http_addr is set).");
+ABSL_FLAG(std::string, http_addr, "",
+          "REST API (OpenAI-compatible, under /v1) listen address, e.g. 127.0.0.1:8080 "
+          "(port 0: any free port); empty: no REST API.");
 ABSL_FLAG(std::string, files_addr, "", "Address of a remote files service.");
 ABSL_FLAG(std::string, retrieval_addr, "", "Address of a remote retrieval service.");
 ABSL_FLAG(std::string, sandbox_addr, "", "Address of a remote sandbox service.");
@@ -81,7 +99,7 @@ const std::vector<std::string> kEnvFlags = {
     "sandbox_max_sessions", "sandbox_memory_mb", "sandbox_max_memory_mb", "sandbox_disk_mb",
     "sandbox_pids", "sandbox_timeout", "sandbox_max_timeout", "sandbox_idle_timeout",
     "sandbox_lifetime", "sandbox_allow_no_cgroups", "sandbox_allow_no_namespaces",
-    "sandbox_zygote", "metrics_addr"};
+    "sandbox_zygote", "metrics_addr", "auth", "http_addr"};
 
 void SandboxFromFlags(sandbox::SessionPoolOptions* p) {
   p->max_sessions = absl::GetFlag(FLAGS_sandbox_max_sessions);
@@ -98,13 +116,51 @@ void SandboxFromFlags(sandbox::SessionPoolOptions* p) {
   p->zygote_path = absl::GetFlag(FLAGS_sandbox_zygote);
 }
 
+// --services, where "gateway" (not a gRPC service) only asks for --http_addr.
+absl::StatusOr<std::set<ServiceId>> ParseHostedServices(const std::string& list) {
+  std::vector<std::string> names = absl::StrSplit(list, ',', absl::SkipWhitespace());
+  const size_t before = names.size();
+  names.erase(std::remove_if(names.begin(), names.end(),
+                             [](absl::string_view name) {
+                               return absl::StripAsciiWhitespace(name) == "gateway";
+                             }),
+              names.end());
+  if (names.size() != before && absl::GetFlag(FLAGS_http_addr).empty()) {
+    return absl::InvalidArgumentError("--services=gateway needs --http_addr");
+  }
+  if (names.empty() && before > 0) return std::set<ServiceId>();
+  return ParseServiceList(absl::StrJoin(names, ","));
+}
+
+// The REST gateway in front of this process's channels; null without
+// --http_addr. API keys as on gRPC; without them only on loopback.
+absl::StatusOr<std::unique_ptr<gateway::Gateway>> StartGateway(AssistdServer& server) {
+  const std::string addr = absl::GetFlag(FLAGS_http_addr);
+  if (addr.empty()) return nullptr;
+  gateway::GatewayOptions options;
+  options.http.addr = addr;
+  if (server.auth_mode() == auth::AuthMode::kKeys) {
+    auth::KeyStore* keys = server.key_store();
+    options.project_resolver =
+        gateway::KeyProjectResolver([keys](absl::string_view key) { return keys->Lookup(key); });
+  } else if (!auth::IsLoopbackAddress(addr)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http_addr=", addr, " is not a loopback address and API keys are off (--auth)"));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<gateway::Gateway> gw,
+                   gateway::Gateway::Start(std::move(options), server.channels()));
+  LogInfo("assistd: HTTP listening on ", addr.substr(0, addr.rfind(':')), ":", gw->port(),
+          " (REST API under /v1)");
+  return gw;
+}
+
 absl::StatusOr<ServerOptions> OptionsFromFlags() {
   ServerOptions options;
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.grpc_addr = absl::GetFlag(FLAGS_grpc_addr);
   options.metrics_addr = absl::GetFlag(FLAGS_metrics_addr);
-  ASSIGN_OR_RETURN(options.services,
-                   ParseServiceList(absl::GetFlag(FLAGS_services)));
+  ASSIGN_OR_RETURN(options.auth, auth::ParseAuthMode(absl::GetFlag(FLAGS_auth)));
+  ASSIGN_OR_RETURN(options.services, ParseHostedServices(absl::GetFlag(FLAGS_services)));
   const std::map<ServiceId, std::string> addrs = {
       {ServiceId::kFiles, absl::GetFlag(FLAGS_files_addr)},
       {ServiceId::kRetrieval, absl::GetFlag(FLAGS_retrieval_addr)},
@@ -155,6 +211,11 @@ int Run(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<AssistdServer>> server =
       AssistdServer::Start(*std::move(options));
   if (!server.ok()) return Fail(server.status());
+  absl::StatusOr<std::unique_ptr<gateway::Gateway>> http = StartGateway(**server);
+  if (!http.ok()) {
+    (*server)->Shutdown(absl::ZeroDuration());
+    return Fail(http.status());
+  }
   LogInfo("assistd: ready; try: assistctl --addr=<host>:", (*server)->grpc_port(),
           " health   (assistctl is in build/bin/)");
 
@@ -163,6 +224,7 @@ int Run(int argc, char** argv) {
   const absl::Duration grace = absl::GetFlag(FLAGS_drain_timeout);
   LogInfo("assistd: received ", strsignal(signal_number), "; draining for up to ",
           absl::FormatDuration(grace));
+  if (*http != nullptr) (*http)->Stop();  // ends its streams before gRPC drains
   (*server)->Shutdown(grace);
   LogInfo("assistd: stopped");
   return 0;
@@ -171,4 +233,10 @@ int Run(int argc, char** argv) {
 }  // namespace
 }  // namespace assistd
 
-int main(int argc, char** argv) { return assistd::Run(argc, argv); }
+int main(int argc, char** argv) {
+  // `assistd keys ...` manages API keys without starting the server.
+  if (argc > 1 && std::string(argv[1]) == "keys") {
+    return assistd::RunKeysCommand(argc - 1, argv + 1);
+  }
+  return assistd::Run(argc, argv);
+}

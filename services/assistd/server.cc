@@ -26,6 +26,7 @@
 #include "assistd/v1/threads.grpc.pb.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "services/common/auth_interceptor.h"
 #include "services/common/metrics_interceptor.h"
 #include "services/retrieval/retrieval_module.h"
 
@@ -92,6 +93,7 @@ absl::StatusOr<std::unique_ptr<AssistdServer>> AssistdServer::Start(
   std::unique_ptr<AssistdServer> server(new AssistdServer());
   server->options_ = std::move(options);
   RETURN_IF_ERROR(server->PrepareDataDir());
+  RETURN_IF_ERROR(server->SetUpAuth());
   ASSIGN_OR_RETURN(server->channels_,
                    ChannelRegistry::Create(server->options_.services,
                                            server->options_.remote_addrs));
@@ -125,6 +127,26 @@ absl::Status AssistdServer::PrepareDataDir() {
   return absl::OkStatus();
 }
 
+absl::Status AssistdServer::SetUpAuth() {
+  RETURN_IF_ERROR(CheckInternalToken());
+  auth::KeyStoreOptions key_options;
+  key_options.path = absl::StrCat(options_.data_dir, "/keys.db");
+  ASSIGN_OR_RETURN(key_store_, auth::KeyStore::Open(std::move(key_options)));
+  ASSIGN_OR_RETURN(const bool keys_exist, key_store_->HasKeys());
+  ASSIGN_OR_RETURN(auth_mode_,
+                   auth::ResolveAuthMode(options_.auth, options_.grpc_addr, keys_exist));
+  if (auth_mode_ == auth::AuthMode::kNone) {
+    LogInfo("assistd: auth: none (loopback only; projects come from x-assistd-project)");
+  } else if (!keys_exist) {
+    LogWarning("assistd: auth: keys, but ", options_.data_dir,
+               "/keys.db has no key yet, so every call will be refused; create one with "
+               "`assistd keys create --project NAME`");
+  } else {
+    LogInfo("assistd: auth: keys (", options_.data_dir, "/keys.db)");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status AssistdServer::CreateModules() {
   for (ServiceId id : options_.services) {
     absl::StatusOr<std::unique_ptr<HostedService>> module =
@@ -151,6 +173,11 @@ absl::Status AssistdServer::BuildAndStart() {
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(NewMetricsInterceptorFactory());
+  if (auth_mode_ == auth::AuthMode::kKeys) {
+    auth::KeyStore* keys = key_store_.get();
+    interceptors.push_back(NewAuthInterceptorFactory(
+        [keys](absl::string_view key) { return keys->Lookup(key); }));
+  }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (const auto& module : modules_) {
     for (grpc::Service* service : module->grpc_services()) {

@@ -12,6 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
+#include "services/auth/auth_mode.h"
+#include "services/auth/key_store.h"
 #include "services/common/channel_registry.h"
 #include "services/common/hosted_service.h"
 #include "services/files/files_module.h"
@@ -27,6 +29,9 @@ struct ServerOptions {
   std::string data_dir = "./data";
   // gRPC listen address; port 0 picks a free port (see grpc_port()).
   std::string grpc_addr = "127.0.0.1:50051";
+  // API keys (<data_dir>/keys.db) on external calls; see auth/auth_mode.h.
+  // kNone on a non-loopback grpc_addr fails Start with InvalidArgument.
+  auth::AuthMode auth = auth::AuthMode::kAuto;
   // The services this process hosts.
   std::set<ServiceId> services = {AllServices().begin(), AllServices().end()};
   // Prometheus /metrics listen address ("host:port"; port 0 picks a free
@@ -64,6 +69,11 @@ class AssistdServer {
   int grpc_port() const { return grpc_port_; }
   // The bound /metrics port; 0 when metrics_addr is empty.
   int metrics_port() const { return metrics_ != nullptr ? metrics_->port() : 0; }
+  // The mode in force (kKeys or kNone, never kAuto).
+  auth::AuthMode auth_mode() const { return auth_mode_; }
+  // The data dir's API keys (also for the REST gateway). Never null after
+  // Start.
+  auth::KeyStore* key_store() const { return key_store_.get(); }
   // Channels to every service, for in-process callers and tests.
   ChannelRegistry* channels() const { return channels_.get(); }
 
@@ -74,6 +84,7 @@ class AssistdServer {
  private:
   AssistdServer() = default;
   absl::Status PrepareDataDir();
+  absl::Status SetUpAuth();
   absl::Status CreateModules();
   absl::Status BuildAndStart();
   absl::Status StartMetrics();
@@ -81,6 +92,8 @@ class AssistdServer {
   ServerOptions options_;
   int lock_fd_ = -1;
   int grpc_port_ = 0;
+  auth::AuthMode auth_mode_ = auth::AuthMode::kNone;
+  std::unique_ptr<auth::KeyStore> key_store_;
   std::unique_ptr<ChannelRegistry> channels_;
   // Declared before server_: destroyed after it has stopped.
   std::vector<std::unique_ptr<HostedService>> modules_;

@@ -3,7 +3,10 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "services/common/auth_interceptor.h"
 
 namespace assistd {
 
@@ -35,7 +38,12 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelRegistry::ChannelFor(
           "service '", ServiceIdName(id), "' is local but the server has not started"));
     }
     if (in_process_ == nullptr) {
-      in_process_ = server_->InProcessChannel(grpc::ChannelArguments());
+      // The internal token lets these calls keep their caller's project
+      // when API keys are on (auth_interceptor.h).
+      std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> creators;
+      creators.push_back(NewInternalCallInterceptorFactory());
+      in_process_ = server_->experimental().InProcessChannelWithInterceptors(
+          grpc::ChannelArguments(), std::move(creators));
     }
     return in_process_;
   }
@@ -47,7 +55,17 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelRegistry::ChannelFor(
   }
   std::shared_ptr<grpc::Channel>& channel = network_[id];
   if (channel == nullptr) {
-    channel = grpc::CreateChannel(it->second, grpc::InsecureChannelCredentials());
+    if (InternalTokenIsShared()) {
+      // A split deployment: the peer trusts the shared internal token.
+      std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+          creators;
+      creators.push_back(NewInternalCallInterceptorFactory());
+      channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+          it->second, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
+          std::move(creators));
+    } else {
+      channel = grpc::CreateChannel(it->second, grpc::InsecureChannelCredentials());
+    }
   }
   return channel;
 }

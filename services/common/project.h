@@ -17,8 +17,12 @@ inline constexpr char kProjectMetadataKey[] = "x-assistd-project";
 // The project of calls that carry no key (until API keys exist).
 inline constexpr char kDefaultProject[] = "default";
 
-// The caller's project. InvalidArgument if the value is not 1-64
-// characters of [A-Za-z0-9_-].
+// The caller's project. With API keys on (services/common/auth_interceptor.h)
+// an external call's project is its key's, whatever it sent as
+// x-assistd-project, and a call whose key was missing or refused gets
+// Unauthenticated here: so every project-scoped handler must call this (or
+// ServeForProject) before touching data. InvalidArgument if the value is not
+// 1-64 characters of [A-Za-z0-9_-].
 absl::StatusOr<std::string> ProjectOf(const grpc::ServerContext& ctx);
 
 // Runs `body(project)` for the caller's project and converts its status:

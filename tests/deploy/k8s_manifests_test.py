@@ -100,6 +100,17 @@ class OverlayTest(unittest.TestCase):
         self.assertEqual(len(objects_of(self.single, "Secret")), 1)
         self.assertEqual(len(objects_of(self.single, "PodDisruptionBudget")), 1)
 
+    def test_auth_is_keys_explicitly(self):
+        # The pods bind 0.0.0.0: API keys, said in the config rather than left to `auto`.
+        for objects in (self.single, self.split):
+            for w in objects_of(objects, "StatefulSet") + objects_of(objects, "Deployment"):
+                for c in w["spec"]["template"]["spec"]["containers"]:
+                    (cm,) = [objects_of(objects, "ConfigMap", e["configMapRef"]["name"],
+                                        w["metadata"]["namespace"])[0]
+                             for e in c["envFrom"] if "configMapRef" in e]
+                    self.assertEqual(cm["data"].get("ASSISTD_AUTH"), "keys",
+                                     w["metadata"]["name"])
+
     def test_split_is_valid(self):
         self.assertValid(self.split)
 
@@ -124,8 +135,14 @@ class OverlayTest(unittest.TestCase):
         self.assertTrue(any(t["key"] == "assistd.dev/pool" and t["effect"] == "NoSchedule"
                             for t in pod["tolerations"]))
         self.assertNotIn("runtimeClassName", pod)  # optional, off by default
-        # No model keys or endpoints in the pod that runs a model's code.
+        # No model keys or endpoints in the pod that runs a model's code: its one
+        # Secret is the internal token the orchestrator's calls carry.
         self.assertFalse(any("secretRef" in e for e in c.get("envFrom", [])))
+        secrets = {e["valueFrom"]["secretKeyRef"]["name"] for e in c.get("env", [])
+                   if "secretKeyRef" in e.get("valueFrom", {})}
+        (token,) = objects_of(self.split, "Secret", namespace=w["metadata"]["namespace"])
+        self.assertEqual(secrets, {token["metadata"]["name"]})
+        self.assertEqual(list(token["data"]), ["ASSISTD_INTERNAL_TOKEN"])
         (policy,) = objects_of(self.split, "NetworkPolicy", namespace=w["metadata"]["namespace"])
         self.assertIn("Egress", policy["spec"]["policyTypes"])
         self.assertFalse(policy["spec"].get("egress"))
@@ -135,6 +152,25 @@ class OverlayTest(unittest.TestCase):
                 for ct in o["spec"]["template"]["spec"]["containers"]:
                     self.assertFalse((ct.get("securityContext") or {}).get("privileged"))
                     self.assertEqual(ct["securityContext"]["capabilities"]["drop"], ["ALL"])
+
+    def test_split_shares_one_internal_token(self):
+        """Every process of the split overlay gets the same ASSISTD_INTERNAL_TOKEN, from
+        a Secret generated in each namespace from one file."""
+        values = set()
+        workloads = objects_of(self.split, "StatefulSet") + objects_of(self.split, "Deployment")
+        self.assertEqual(len(workloads), 5)
+        for w in workloads:
+            for c in w["spec"]["template"]["spec"]["containers"]:
+                (e,) = [e for e in c["env"] if e["name"] == "ASSISTD_INTERNAL_TOKEN"]
+                ref = e["valueFrom"]["secretKeyRef"]
+                (secret,) = objects_of(self.split, "Secret", ref["name"],
+                                       w["metadata"]["namespace"])
+                values.add(secret["data"][ref["key"]])
+        self.assertEqual(len(values), 1)
+        self.assertGreaterEqual(len(validate_k8s.base64.b64decode(values.pop())), 32)
+        self.assertEqual({s["metadata"]["namespace"] for s in objects_of(self.split, "Secret")
+                          if s["metadata"]["name"].startswith("assistd-internal-token")},
+                         {"assistd", "assistd-sandbox"})
 
     def test_every_assistd_container_serves_metrics(self):
         for objects in (self.single, self.split):
@@ -277,6 +313,8 @@ class OverlayTest(unittest.TestCase):
             c = w["spec"]["template"]["spec"]["containers"][0]
             c["args"].append("--retrieval_adr=assistd-retrieval:50051")
             c.setdefault("env", []).append({"name": "ASSISTD_NO_SUCH_FLAG", "value": "1"})
+        # ASSISTD_INTERNAL_TOKEN is no flag's fallback, but the code reads it (getenv).
+        self.assertIn("ASSISTD_INTERNAL_TOKEN", self.source.env_vars)
         self.assertReported(self.mutated(self.split, "StatefulSet", "assistd-files", change),
                             "unknown flag --retrieval_adr", "ASSISTD_NO_SUCH_FLAG")
 
@@ -370,6 +408,66 @@ class OverlayTest(unittest.TestCase):
             container0(w)["args"].append("--metrics_addr=0.0.0.0:0")
         self.assertReported(self.mutated(self.split, "StatefulSet", "assistd-retrieval", random_port),
                             "port 0 picks a free port")
+
+    def test_reports_internal_token_mistakes(self):
+        def env_of(w):
+            return w["spec"]["template"]["spec"]["containers"][0]["env"]
+
+        def without(w):
+            env = env_of(w)
+            env[:] = [e for e in env if e["name"] != "ASSISTD_INTERNAL_TOKEN"]
+        self.assertReported(self.mutated(self.split, "Deployment", "assistd-sandbox", without),
+                            "Deployment/assistd-sandbox/assistd-sandbox: container assistd: "
+                            "no ASSISTD_INTERNAL_TOKEN")
+        self.assertReported(self.mutated(self.split, "StatefulSet", "assistd-files", without),
+                            "StatefulSet/assistd/assistd-files: container assistd: "
+                            "no ASSISTD_INTERNAL_TOKEN")
+
+        def literal(w):
+            without(w)
+            env_of(w).append({"name": "ASSISTD_INTERNAL_TOKEN", "value": "x" * 40})
+        self.assertReported(self.mutated(self.split, "Deployment", "assistd-orchestrator", literal),
+                            "ASSISTD_INTERNAL_TOKEN is not from a Secret")
+
+        def other_value(s):
+            s["data"]["ASSISTD_INTERNAL_TOKEN"] = validate_k8s.base64.b64encode(
+                b"another-token-of-forty-characters-000000").decode()
+        objects = copy.deepcopy(self.split)
+        (secret,) = [s for s in objects_of(objects, "Secret", namespace="assistd-sandbox")]
+        other_value(secret)
+        self.assertReported(objects, "Deployment/assistd-sandbox/assistd-sandbox: container "
+                            "assistd: ASSISTD_INTERNAL_TOKEN from Secret", "differs from the one of")
+
+        objects = copy.deepcopy(self.split)
+        for s in objects_of(objects, "Secret"):
+            if "ASSISTD_INTERNAL_TOKEN" in s["data"]:
+                s["data"]["ASSISTD_INTERNAL_TOKEN"] = validate_k8s.base64.b64encode(b"short").decode()
+        self.assertReported(objects, "has 5 characters; assistd refuses fewer than 32")
+
+        # One process needs no token: its services call each other in-process.
+        self.assertFalse(any("ASSISTD_INTERNAL_TOKEN" in e["name"]
+                             for w in objects_of(self.single, "StatefulSet")
+                             for e in w["spec"]["template"]["spec"]["containers"][0]["env"]))
+
+    def test_reports_auth_mistakes(self):
+        def auth(value):
+            def change(cm):
+                cm["data"]["ASSISTD_AUTH"] = value
+            return change
+        (cm,) = objects_of(self.single, "ConfigMap")
+        name = cm["metadata"]["name"]
+        self.assertReported(self.mutated(self.single, "ConfigMap", name, auth("none")),
+                            "auth=none on grpc_addr=0.0.0.0:50051, not a loopback address")
+        self.assertReported(self.mutated(self.single, "ConfigMap", name, auth("off")),
+                            "auth='off' is not one of keys, none, auto")
+
+        def loopback(w):
+            c = w["spec"]["template"]["spec"]["containers"][0]
+            c["args"] = [a for a in c["args"] if not a.startswith("--grpc_addr")] + \
+                ["--grpc_addr=127.0.0.1:50051"]
+        objects = self.mutated(self.mutated(self.single, "ConfigMap", name, auth("none")),
+                               "StatefulSet", "assistd", loopback)
+        self.assertNotIn("auth=none", "\n".join(self.problems(objects)))
 
     def test_reports_planned_workload_with_replicas(self):
         def change(w):

@@ -22,10 +22,18 @@ Checks:
   - referenced ConfigMaps, Secrets, PVCs, ServiceAccounts and headless Services exist
   - a pod that hosts only the sandbox is covered by a NetworkPolicy that denies
     all egress, and by none that allows some
-  - (--repo) flags and env fallbacks exist; --services names are real; a gRPC
+  - (--repo) flags and env fallbacks exist (or the ASSISTD_* variable is one the code
+    reads with getenv, e.g. ASSISTD_INTERNAL_TOKEN); --services names are real; a gRPC
     probe's service name is one the process hosts;
     --<service>_addr points at a Service port whose pods host that service; each
     process has an address for every service its hosted services call
+  - (--repo) --auth/ASSISTD_AUTH is keys, none or auto, and none only on a loopback
+    --grpc_addr (assistd refuses to start otherwise)
+  - several assistd workloads (a split deployment, whose processes call each other):
+    every assistd container gets ASSISTD_INTERNAL_TOKEN from a Secret (secretKeyRef,
+    or envFrom of a Secret that has that key), never a literal value, and all of
+    them the same token (rendered Secrets compared by value; of at least 32
+    characters), else their calls to each other are refused
   - planned things (assistd.dev/planned-flags, assistd.dev/planned-services on a
     pod template) are allowed only on a workload with 0 replicas
   - labels and annotations are strings (an unquoted `9464` or `true` is rejected
@@ -39,6 +47,8 @@ Checks:
 """
 
 import argparse
+import base64
+import binascii
 import glob
 import os
 import re
@@ -56,6 +66,11 @@ SCRAPE_PORT = "prometheus.io/port"
 SCRAPE_PATH = "prometheus.io/path"
 METRICS_PATH = "/metrics"  # the only path assistd's metrics endpoint serves
 LOOPBACK_HOSTS = ("127.", "localhost", "[::1]", "::1")
+# The secret a split deployment's processes send each other
+# (services/common/auth_interceptor.cc); assistd refuses a shorter one.
+INTERNAL_TOKEN = "ASSISTD_INTERNAL_TOKEN"
+INTERNAL_TOKEN_MIN = 32
+AUTH_MODES = ("keys", "none", "auto")
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "RuntimeClass",
                   "PersistentVolume", "StorageClass", "PriorityClass"}
 # absl's own flags, accepted by every binary.
@@ -96,6 +111,7 @@ class Source:
     def __init__(self, repo=None):
         self.flags = None          # flag names of assistd
         self.env_flags = None      # flags that have an ASSISTD_* fallback
+        self.env_vars = set()      # ASSISTD_* variables the code reads with getenv
         self.services = None       # names --services accepts (without 'all')
         self.calls = {}            # service -> services it calls
         self.grpc_names = {}       # service -> its gRPC service names (health)
@@ -107,6 +123,7 @@ class Source:
         self.flags = set(re.findall(r"ABSL_FLAG\([^,]+,\s*(\w+)\s*,", main))
         block = re.search(r"kEnvFlags\s*=\s*\{(.*?)\};", main, re.S)
         self.env_flags = set(re.findall(r'"(\w+)"', block.group(1))) if block else set()
+        self.env_vars = self._getenv_names(repo)
         names = read(os.path.join(repo, "services/common/service_names.cc"))
         body = re.search(r"ServiceIdName\(ServiceId id\)\s*\{(.*?)\n\}", names, re.S)
         pairs = re.findall(r"case ServiceId::(k\w+):\s*return \"(\w+)\"", body.group(1))
@@ -128,6 +145,23 @@ class Source:
                     if ident in ids:
                         called.add(ids[ident])
             self.calls[service] = called - {service}
+
+    @staticmethod
+    def _getenv_names(repo):
+        """ASSISTD_* names passed to getenv, directly (getenv("ASSISTD_X")) or
+        through a constant (kName[] = "ASSISTD_X"; ... getenv(kName))."""
+        found = set()
+        for top in ("services", "common"):
+            for path in glob.glob(os.path.join(repo, top, "**", "*.*"), recursive=True):
+                if not path.endswith((".cc", ".h")):
+                    continue
+                text = read(path)
+                found |= set(re.findall(r'getenv\(\s*"(ASSISTD_[A-Z0-9_]+)"', text))
+                for const, name in re.findall(
+                        r'\b(k\w+)(?:\[\])?\s*=\s*"(ASSISTD_[A-Z0-9_]+)"', text):
+                    if re.search(r"getenv\(\s*" + const + r"\b", text):
+                        found.add(name)
+        return found
 
 
 # --- label selectors -----------------------------------------------------------
@@ -514,7 +548,8 @@ class Validator:
                     for e in env_names:
                         if e and e.startswith("ASSISTD_"):
                             name = e[len("ASSISTD_"):].lower()
-                            if name not in src.env_flags and name not in planned_flags:
+                            if name not in src.env_flags and name not in planned_flags and \
+                                    e not in src.env_vars:
                                 self.problem(w, f"{where}: {e} is not the environment fallback of "
                                                 "any flag (kEnvFlags in services/assistd/main.cc)")
                 known = (src.services or set()) | set(planned_services)
@@ -529,8 +564,10 @@ class Validator:
                 hosts.append((w, c, hosted, values, set(planned_services)))
                 if src.flags is not None:
                     self.check_metrics_addr(w, c, values)
+                    self.check_auth(w, c, values)
             if self.source.flags is not None:
                 self.check_scrape_target(w, template, annotations)
+        self.check_internal_token(hosts)
         for w, c, hosted, values, planned in hosts:
             self.check_wiring(w, c, hosted, values, planned, hosts)
             self.check_health_names(w, c, hosted, planned)
@@ -563,6 +600,101 @@ class Validator:
         if grpc and grpc[1] == parsed[1] and parsed[1] != 0:
             self.problem(w, f"{where}: metrics_addr={addr} uses the gRPC port "
                             "(assistd cannot listen on both)")
+
+    def check_auth(self, w, c, values):
+        """--auth as services/auth/auth_mode.cc resolves it at startup."""
+        mode = values.get("auth", "auto")
+        where = f"container {c.get('name')}"
+        if mode not in AUTH_MODES:
+            self.problem(w, f"{where}: auth={mode!r} is not one of {', '.join(AUTH_MODES)}")
+            return
+        addr = values.get("grpc_addr", "127.0.0.1:50051")
+        parsed = self.split_addr(addr)
+        if mode == "none" and parsed and not parsed[0].startswith(LOOPBACK_HOSTS):
+            self.problem(w, f"{where}: auth=none on grpc_addr={addr}, not a loopback address "
+                            "(assistd refuses to start; use keys)")
+
+    def internal_token_source(self, w, c):
+        """Where a container's ASSISTD_INTERNAL_TOKEN comes from: (how, secret name,
+        key, Secret object or None), or None if it has none. `env` wins over `envFrom`."""
+        for e in reversed(c.get("env") or []):
+            if e.get("name") != INTERNAL_TOKEN:
+                continue
+            ref_ = (e.get("valueFrom") or {}).get("secretKeyRef")
+            if ref_:
+                return ("secretKeyRef", ref_.get("name"), ref_.get("key"),
+                        self.find("Secret", self.ns(w), ref_.get("name")))
+            return ("value" if "value" in e else "other", None, None, None)
+        for src in reversed(c.get("envFrom") or []):
+            name = (src.get("secretRef") or {}).get("name")
+            if not name:
+                continue
+            secret = self.find("Secret", self.ns(w), name)
+            if secret is None or INTERNAL_TOKEN in (secret.get("data") or {}) or \
+                    INTERNAL_TOKEN in (secret.get("stringData") or {}):
+                # A Secret not in the rendering (made by hand) may have it: its
+                # absence is reported by check_container.
+                return ("envFrom", name, INTERNAL_TOKEN, secret)
+        return None
+
+    @staticmethod
+    def secret_value(secret, key):
+        if key in (secret.get("stringData") or {}):
+            return str(secret["stringData"][key])
+        raw = (secret.get("data") or {}).get(key)
+        if raw is None:
+            return None
+        try:
+            return base64.b64decode(str(raw)).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            return None
+
+    def check_internal_token(self, hosts):
+        """A split deployment: each process trusts another's calls only when they
+        carry its own ASSISTD_INTERNAL_TOKEN (services/common/auth_interceptor.cc)."""
+        workloads = {id(h[0]) for h in hosts}
+        if len(workloads) < 2:
+            return  # one process: its services call each other in-process
+        tokens = []  # (workload, container, value or None, (secret name, key))
+        for w, c, _, _, _ in hosts:
+            where = f"container {c.get('name')}"
+            source = self.internal_token_source(w, c)
+            if source is None:
+                self.problem(w, f"{where}: no {INTERNAL_TOKEN} (one of {len(workloads)} assistd "
+                                "workloads: the others' calls to it, and its calls to them, are "
+                                "refused; give every one the same token from a Secret)")
+                continue
+            how, name, key, secret = source
+            if how not in ("secretKeyRef", "envFrom"):
+                self.problem(w, f"{where}: {INTERNAL_TOKEN} is not from a Secret (a literal "
+                                "value is a credential in the manifest; use a secretKeyRef)")
+                continue
+            value = self.secret_value(secret, key) if secret is not None else None
+            if value is not None and len(value) < INTERNAL_TOKEN_MIN:
+                self.problem(w, f"{where}: {INTERNAL_TOKEN} from Secret {name} has "
+                                f"{len(value)} characters; assistd refuses fewer than "
+                                f"{INTERNAL_TOKEN_MIN}")
+            tokens.append((w, c, value, (name, key)))
+        known = [t for t in tokens if t[2] is not None]
+        if known:
+            # The value most of them share is "the" token; the others differ.
+            values = [t[2] for t in known]
+            common = max(set(values), key=values.count)
+            first = next(t for t in known if t[2] == common)
+            for w, c, value, (name, key) in known:
+                if value != common:
+                    self.problem(w, f"container {c.get('name')}: {INTERNAL_TOKEN} from Secret "
+                                    f"{name} (key {key}) differs from the one of {ref(first[0])} "
+                                    f"(Secret {first[3][0]}): their calls to each other are refused")
+        unknown = [t for t in tokens if t[2] is None]
+        refs = {t[3] for t in unknown}
+        if len(refs) > 1:
+            # Secrets made outside the rendering: at least the same name and key.
+            for w, c, _, (name, key) in unknown:
+                self.problem(w, f"container {c.get('name')}: {INTERNAL_TOKEN} from Secret "
+                                f"{name} key {key}, but other assistd containers use "
+                                f"{', '.join(f'{n}/{k}' for n, k in sorted(refs - {(name, key)}))}: "
+                                "give them all the same token")
 
     def check_scrape_target(self, w, template, annotations):
         """The port prometheus.io/port names is an assistd container's metrics port."""

@@ -13,7 +13,9 @@ absl::StatusOr<std::unique_ptr<AssistdProcess>> AssistdProcess::Start(
   ASSIGN_OR_RETURN(std::unique_ptr<Subprocess> proc, Subprocess::Start(argv));
   const int grpc_port = ListeningPort(*proc, options.timeout);
   const int metrics_port = options.metrics ? MetricsPort(*proc, options.timeout) : 0;
-  if (grpc_port == 0 || (options.metrics && metrics_port == 0)) {
+  const int http_port = options.http ? HttpPort(*proc, options.timeout) : 0;
+  if (grpc_port == 0 || (options.metrics && metrics_port == 0) ||
+      (options.http && http_port == 0)) {
     return absl::UnavailableError(absl::StrCat("assistd did not start: ", proc->output()));
   }
   while (options.await_sandbox) {
@@ -22,8 +24,10 @@ absl::StatusOr<std::unique_ptr<AssistdProcess>> AssistdProcess::Start(
       break;
     }
   }
-  return std::unique_ptr<AssistdProcess>(
+  auto process = std::unique_ptr<AssistdProcess>(
       new AssistdProcess(std::move(proc), grpc_port, metrics_port));
+  process->http_port_ = http_port;
+  return process;
 }
 
 AssistdProcess::AssistdProcess(std::unique_ptr<Subprocess> proc, int grpc_port,

@@ -22,6 +22,8 @@ class AssistdProcess {
     absl::Duration timeout = absl::Seconds(60);
     // Also read "metrics listening on" (needs --metrics_addr=127.0.0.1:0).
     bool metrics = false;
+    // Also read "HTTP listening on" (needs --http_addr=127.0.0.1:0).
+    bool http = false;
     // Also wait for "sandbox: " ready/disabled, so the zygote's start-up
     // does not compete with what comes next (benchmarks).
     bool await_sandbox = false;
@@ -40,6 +42,8 @@ class AssistdProcess {
 
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
+  // The REST gateway's port; 0 unless Options::http.
+  int http_port() const { return http_port_; }
   // "127.0.0.1:<grpc port>".
   std::string address() const;
 
@@ -49,6 +53,7 @@ class AssistdProcess {
   std::unique_ptr<Subprocess> proc_;
   const int grpc_port_;
   const int metrics_port_;
+  int http_port_ = 0;
   std::thread drain_;
 };
 

@@ -143,4 +143,8 @@ int MetricsPort(Subprocess& proc, absl::Duration timeout) {
   return PortOfLine(proc, "metrics listening on", timeout);
 }
 
+int HttpPort(Subprocess& proc, absl::Duration timeout) {
+  return PortOfLine(proc, "HTTP listening on", timeout);
+}
+
 }  // namespace assistd::testing

@@ -61,6 +61,11 @@ int ListeningPort(Subprocess& proc, absl::Duration timeout);
 // within `timeout`.
 int MetricsPort(Subprocess& proc, absl::Duration timeout);
 
+// Reads assistd's line "HTTP listening on 127.0.0.1:PORT (REST API ...)"
+// (started with --http_addr=127.0.0.1:0; the line comes after the gRPC
+// one) and returns PORT; 0 if it does not come within `timeout`.
+int HttpPort(Subprocess& proc, absl::Duration timeout);
+
 }  // namespace assistd::testing
 
 #endif  // ASSISTD_TESTS_UTIL_SUBPROCESS_H_
