@@ -70,6 +70,8 @@ TEST=(
   bubblewrap
   # tests/deploy: the Kubernetes manifest validator
   python3-yaml
+  # the REST gateway's HTTP benchmark (docs/benchmarks.md)
+  wrk
 )
 
 usage() {
