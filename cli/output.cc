@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "cli/proto_json.h"
 
 namespace assistd::cli {
 namespace {
@@ -109,6 +110,14 @@ void PrintDetails(const nlohmann::json& object) {
 void PrintNextPageHint(bool has_more, absl::string_view last_id) {
   if (!has_more) return;
   std::fprintf(stderr, "(more: --after %s)\n", std::string(last_id).c_str());
+}
+
+void PrintDeleted(bool json, const v1::DeleteResponse& resp) {
+  if (json) {
+    PrintJson(ProtoToJson(resp));
+  } else {
+    std::printf("deleted %s\n", resp.id().c_str());
+  }
 }
 
 }  // namespace assistd::cli

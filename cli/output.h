@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "assistd/v1/common.pb.h"
 
 namespace assistd::cli {
 
@@ -48,6 +49,10 @@ void PrintDetails(const nlohmann::json& object);
 
 // On stderr: how to get the next page, when there is one.
 void PrintNextPageHint(bool has_more, absl::string_view last_id);
+
+// What a delete command prints: the response as JSON with --json, else
+// "deleted <id>".
+void PrintDeleted(bool json, const v1::DeleteResponse& resp);
 
 }  // namespace assistd::cli
 

@@ -65,11 +65,7 @@ absl::Status Delete(const CommandEnv& env, const Args&, const std::vector<std::s
   ASSIGN_OR_RETURN(v1::DeleteResponse resp,
                    env.client->Call(env.client->assistants(), &Stub::DeleteAssistant, req,
                                     absl::StrCat("assistants delete ", operands[0])));
-  if (env.json) {
-    PrintJson(ProtoToJson(resp));
-  } else {
-    std::printf("deleted %s\n", resp.id().c_str());
-  }
+  PrintDeleted(env.json, resp);
   return absl::OkStatus();
 }
 

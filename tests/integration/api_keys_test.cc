@@ -27,6 +27,7 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/integration/api_keys_util.h"
 #include "tests/util/assistd_process.h"
 #include "tests/util/status_matchers.h"
 #include "tests/util/subprocess.h"
@@ -36,40 +37,17 @@ namespace assistd {
 namespace {
 
 using ::assistd::testing::AssistdProcess;
+using ::assistd::testing::Ctx;
+using ::assistd::testing::KeyIn;
+using ::assistd::testing::kWait;
+using ::assistd::testing::RunAssistd;
+using ::assistd::testing::Upload;
 using ::assistd::testing::IsOkAndHolds;
 using ::assistd::testing::Subprocess;
 using ::assistd::testing::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr absl::Duration kWait = absl::Seconds(60);
-
-// Runs `assistd <args...>` to completion; its exit code and output.
-std::pair<int, std::string> RunAssistd(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {ASSISTD_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  absl::StatusOr<std::unique_ptr<Subprocess>> proc = Subprocess::Start(argv);
-  if (!proc.ok()) return {-1, std::string(proc.status().message())};
-  absl::StatusOr<int> code = (*proc)->Wait(kWait);
-  return {code.ok() ? *code : -1, (*proc)->output()};
-}
-
-// The key printed by `assistd keys create`; empty if none.
-std::string KeyIn(const std::string& output) {
-  for (absl::string_view line : absl::StrSplit(output, '\n')) {
-    if (absl::StartsWith(line, "sk-assistd-")) return std::string(line);
-  }
-  return "";
-}
-
-std::unique_ptr<grpc::ClientContext> Ctx(const std::string& key,
-                                         const std::string& project = "") {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + kWait));
-  if (!key.empty()) ctx->AddMetadata("authorization", "Bearer " + key);
-  if (!project.empty()) ctx->AddMetadata("x-assistd-project", project);
-  return ctx;
-}
 
 struct Stubs {
   explicit Stubs(const std::shared_ptr<grpc::Channel>& ch)
@@ -110,22 +88,6 @@ struct Shared {
   BObjects b;
 };
 Shared* g = nullptr;
-
-v1::File Upload(v1::FileService::Stub& files, const std::string& key, const std::string& name,
-                const std::string& text) {
-  v1::File file;
-  auto ctx = Ctx(key);
-  auto writer = files.Upload(ctx.get(), &file);
-  v1::UploadRequest header;
-  header.mutable_header()->set_filename(name);
-  header.mutable_header()->set_purpose("assistants");
-  v1::UploadRequest chunk;
-  chunk.set_chunk(text);
-  EXPECT_TRUE(writer->Write(header) && writer->Write(chunk) && writer->WritesDone());
-  grpc::Status st = writer->Finish();
-  EXPECT_TRUE(st.ok()) << st.error_message();
-  return file;
-}
 
 // B's objects, through in-process calls too: the vector store ingests the
 // file (retrieval -> files), the run searches it (orchestrator ->
@@ -632,73 +594,6 @@ TEST_F(ApiKeysTest, AssistctlSendsTheKeyFromTheEnvironment) {
   ASSERT_OK_AND_ASSIGN(auto without, Subprocess::Start(argv, {{"ASSISTCTL_API_KEY", ""}}));
   EXPECT_THAT(without->Wait(kWait), IsOkAndHolds(1)) << without->output();
   EXPECT_THAT(without->output(), HasSubstr("API key"));
-}
-
-// Split processes call each other over the network with the shared
-// ASSISTD_INTERNAL_TOKEN instead of a key: retrieval ingests project B's
-// file from a files process that requires keys.
-TEST(ApiKeysSplitTest, ProcessesShareTheInternalToken) {
-  TempDir dir;
-  const std::map<std::string, std::string> env = {
-      {"ASSISTD_INTERNAL_TOKEN", "0123456789abcdef0123456789abcdef-test"}};
-  const std::string files_dir = "--data_dir=" + dir.File("files");
-  const std::string retrieval_dir = "--data_dir=" + dir.File("retrieval");
-  const std::string files_key = KeyIn(RunAssistd({"keys", "create", "--project=B", files_dir}).second);
-  const std::string retrieval_key =
-      KeyIn(RunAssistd({"keys", "create", "--project=B", retrieval_dir}).second);
-  ASSERT_FALSE(files_key.empty());
-  ASSERT_FALSE(retrieval_key.empty());
-  ASSERT_OK_AND_ASSIGN(auto files_proc, Subprocess::Start({ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0",
-                                                           "--auth=keys", "--services=files",
-                                                           files_dir}, env));
-  const int files_port = ::assistd::testing::ListeningPort(*files_proc, kWait);
-  ASSERT_GT(files_port, 0) << files_proc->output();
-  const std::string files_addr = absl::StrCat("127.0.0.1:", files_port);
-  ASSERT_OK_AND_ASSIGN(
-      auto retrieval_proc,
-      Subprocess::Start({ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0", "--auth=keys",
-                         "--services=retrieval", "--files_addr=" + files_addr, retrieval_dir},
-                        env));
-  const int retrieval_port = ::assistd::testing::ListeningPort(*retrieval_proc, kWait);
-  ASSERT_GT(retrieval_port, 0) << retrieval_proc->output();
-
-  auto files = v1::FileService::NewStub(
-      grpc::CreateChannel(files_addr, grpc::InsecureChannelCredentials()));
-  auto stores = v1::VectorStoreService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", retrieval_port), grpc::InsecureChannelCredentials()));
-  const v1::File file = Upload(*files, files_key, "notes.txt", "Filters last 400 hours.\n");
-  ASSERT_FALSE(file.id().empty());
-  v1::CreateVectorStoreRequest create;
-  create.add_file_ids(file.id());
-  v1::VectorStore store;
-  grpc::Status st = stores->CreateVectorStore(Ctx(retrieval_key).get(), create, &store);
-  ASSERT_TRUE(st.ok()) << st.error_message();
-  v1::GetVectorStoreRequest get;
-  get.set_vector_store_id(store.id());
-  const absl::Time deadline = absl::Now() + kWait;
-  while (store.file_counts().completed() + store.file_counts().failed() < 1 &&
-         absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(50));
-    ASSERT_TRUE(stores->GetVectorStore(Ctx(retrieval_key).get(), get, &store).ok());
-  }
-  EXPECT_EQ(store.file_counts().completed(), 1);
-
-  // A client guessing the internal metadata is not trusted.
-  auto ctx = Ctx("", "B");
-  ctx->AddMetadata("x-assistd-internal", "0123456789abcdef0123456789abcdef-wrong");
-  v1::GetFileRequest get_file;
-  get_file.set_file_id(file.id());
-  v1::File got;
-  EXPECT_EQ(files->GetFile(ctx.get(), get_file, &got).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
-}
-
-TEST(ApiKeysStartupTest, AuthNoneIsRefusedOnANonLoopbackAddress) {
-  TempDir dir;
-  auto [code, out] = RunAssistd(
-      {"--grpc_addr=0.0.0.0:0", "--auth=none", "--data_dir=" + dir.File("data")});
-  EXPECT_EQ(code, 1);
-  EXPECT_THAT(out, HasSubstr("--auth=none is allowed only on a loopback --grpc_addr"));
 }
 
 }  // namespace
