@@ -1,5 +1,6 @@
 #include "services/gateway/gateway.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -23,8 +24,8 @@ void ReplyHttpError(const HttpError& error, HttpResponse* response) {
 std::string LibraryErrorMessage(int status, const HttpServerOptions& http) {
   switch (status) {
     case 413:
-      return absl::StrCat("Request body too large; the limit is ", http.max_body_bytes,
-                          " bytes.");
+      return absl::StrCat("Request body too large; the limit is ",
+                          std::max(http.max_body_bytes, http.max_upload_bytes), " bytes.");
     case 414:
     case 431:
       return "Request header fields too large.";
@@ -68,6 +69,12 @@ void Gateway::Impl::Handle(HttpRequest& request, HttpResponse* response) const {
       return ReplyError(beta, response);
     }
   }
+  // Read only now, so an unauthenticated or misrouted client cannot make
+  // the server read its body.
+  if (request.body_reader != nullptr && !match.options.stream_body) {
+    absl::Status read = request.body_reader->ReadAll(options.http.max_body_bytes, &request.body);
+    if (!read.ok()) return ReplyError(read, response);
+  }
   (*match.handler)(ctx, request, response);
 }
 
@@ -85,6 +92,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
   AddAssistantRoutes(&impl->env, &impl->router);
   AddThreadRoutes(&impl->env, &impl->router);
   AddRunRoutes(&impl->env, &impl->router);
+  AddFileRoutes(&impl->env, &impl->router);
+  AddVectorStoreRoutes(&impl->env, &impl->router);
   const Impl* raw = impl.get();
   const HttpServerOptions http = impl->options.http;
   absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(

@@ -7,8 +7,10 @@
 // Every response carries x-request-id; errors are OpenAI error bodies
 // (http_status.h); `stream: true` runs answer with SSE (sse.h).
 //
-// Endpoints so far: assistants, threads, messages, runs (incl. streams and
-// create-thread-and-run), run steps. Files and vector stores: not yet.
+// Endpoints: every one of spec section 1 (docs/api.md): files (uploads
+// streamed), assistants, threads, messages, runs (incl. streams and
+// create-thread-and-run), run steps, vector stores with their files,
+// batches and search.
 
 #include <memory>
 

@@ -10,9 +10,37 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace assistd::gateway {
+
+// The headers of one multipart/form-data part.
+struct MultipartPart {
+  // The form field's name, e.g. "file" or "purpose".
+  std::string name;
+  // Set for file parts.
+  std::string filename;
+  std::string content_type;
+};
+
+// Reads a request body as it arrives, at most once, on the handler's thread.
+// A handler that stops early leaves the rest unread; the connection is then
+// closed after the response.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // Appends the whole body to `out`. ResourceExhausted ("Request body too
+  // large", answered with 413) past `max_bytes`; DataLoss if the client
+  // breaks off.
+  virtual absl::Status ReadAll(size_t max_bytes, std::string* out) = 0;
+  // Streams a multipart/form-data body: `on_part` at the start of each part,
+  // then `on_data` with its bytes in order. Either returning false stops the
+  // read (Cancelled). InvalidArgument for a malformed form.
+  virtual absl::Status ReadMultipart(
+      const std::function<bool(const MultipartPart&)>& on_part,
+      const std::function<bool(absl::string_view)>& on_data) = 0;
+};
 
 struct HttpRequest {
   // "GET", "POST", "DELETE", ...
@@ -23,7 +51,11 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;
   // Query parameters in order, decoded; repeated keys repeat.
   std::vector<std::pair<std::string, std::string>> query;
+  // The body, once read (the gateway reads it before the handler runs,
+  // except on routes that stream it through `body_reader`).
   std::string body;
+  // Null when the request has no body.
+  BodyReader* body_reader = nullptr;
   // `{name}` segments of the matched route, filled by the router.
   std::map<std::string, std::string> path_params;
 

@@ -7,12 +7,16 @@
 #include <cctype>
 #include <chrono>
 #include <csignal>
+#include <deque>
+#include <memory>
 #include <thread>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 
 namespace assistd::gateway {
 namespace {
@@ -35,6 +39,133 @@ class SinkWriter final : public BodyWriter {
  private:
   httplib::DataSink* const sink_;
   bool ok_ = true;
+};
+
+// httplib's thread pool is fixed, and a kept-alive or streaming connection
+// holds its thread: a fixed pool of 64 queues the 65th client. This one
+// grows to `max_threads` (one per open connection) and lets threads idle
+// for `idle` before they exit, so thread creation stays off the hot path.
+class ElasticPool final : public httplib::TaskQueue {
+ public:
+  ElasticPool(size_t max_threads, absl::Duration idle)
+      : state_(std::make_shared<State>(max_threads, idle)) {}
+
+  void enqueue(std::function<void()> fn) override {
+    absl::MutexLock lock(&state_->mu);
+    state_->tasks.push_back(std::move(fn));
+    if (state_->idle_threads < state_->tasks.size() && state_->threads < state_->max_threads) {
+      ++state_->threads;
+      // The thread shares the state: it may still be unlocking the mutex
+      // after shutdown() returned and the pool is gone.
+      std::thread([state = state_] { state->Work(); }).detach();
+    }
+  }
+
+  // Runs what is queued, then waits for every thread to finish.
+  void shutdown() override {
+    absl::MutexLock lock(&state_->mu);
+    state_->shutdown = true;
+    state_->mu.Await(absl::Condition(
+        +[](size_t* threads) { return *threads == 0; }, &state_->threads));
+  }
+
+ private:
+  struct State {
+    State(size_t max_threads, absl::Duration idle) : max_threads(max_threads), idle(idle) {}
+    void Work();
+    bool HasWorkOrShutdown() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+      return !tasks.empty() || shutdown;
+    }
+
+    const size_t max_threads;
+    const absl::Duration idle;
+    absl::Mutex mu;
+    std::deque<std::function<void()>> tasks ABSL_GUARDED_BY(mu);
+    size_t threads ABSL_GUARDED_BY(mu) = 0;
+    size_t idle_threads ABSL_GUARDED_BY(mu) = 0;
+    bool shutdown ABSL_GUARDED_BY(mu) = false;
+  };
+  std::shared_ptr<State> state_;
+};
+
+void ElasticPool::State::Work() {
+  absl::MutexLock lock(&mu);
+  while (true) {
+    ++idle_threads;
+    const bool woke = mu.AwaitWithTimeout(absl::Condition(this, &State::HasWorkOrShutdown), idle);
+    --idle_threads;
+    if (!woke || tasks.empty()) break;  // idle too long, or shut down
+    std::function<void()> task = std::move(tasks.front());
+    tasks.pop_front();
+    mu.Unlock();
+    task();
+    task = nullptr;
+    mu.Lock();
+  }
+  --threads;
+}
+
+// The body of a request whose handler reads it as it arrives.
+class StreamedBody final : public BodyReader {
+ public:
+  explicit StreamedBody(const httplib::ContentReader& reader) : reader_(reader) {}
+
+  absl::Status ReadAll(size_t max_bytes, std::string* out) override {
+    if (absl::Status status = Start(); !status.ok()) return status;
+    bool too_large = false;
+    const bool ok = reader_([&](const char* data, size_t size) {
+      if (out->size() + size > max_bytes) {
+        too_large = true;
+        return false;
+      }
+      out->append(data, size);
+      return true;
+    });
+    if (too_large) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("Request body too large; the limit is ", max_bytes, " bytes."));
+    }
+    return Finish(ok);
+  }
+
+  absl::Status ReadMultipart(const std::function<bool(const MultipartPart&)>& on_part,
+                             const std::function<bool(absl::string_view)>& on_data) override {
+    if (absl::Status status = Start(); !status.ok()) return status;
+    bool stopped = false;
+    const bool ok = reader_(
+        [&](const httplib::MultipartFormData& form) {
+          stopped = !on_part(MultipartPart{form.name, form.filename, form.content_type});
+          return !stopped;
+        },
+        [&](const char* data, size_t size) {
+          stopped = !on_data(absl::string_view(data, size));
+          return !stopped;
+        });
+    if (stopped) return absl::CancelledError("stopped reading the form");
+    complete_ = ok;
+    if (ok) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        "The multipart/form-data body is malformed or was cut off.");
+  }
+
+  // True once the whole body was read.
+  bool complete() const { return complete_; }
+
+ private:
+  absl::Status Start() {
+    if (read_) return absl::FailedPreconditionError("The request body was already read.");
+    read_ = true;
+    return absl::OkStatus();
+  }
+  absl::Status Finish(bool ok) {
+    complete_ = ok;
+    if (ok) return absl::OkStatus();
+    return absl::DataLossError("The request body could not be read.");
+  }
+
+  const httplib::ContentReader& reader_;
+  bool read_ = false;
+  bool complete_ = false;
 };
 
 HttpRequest FromHttplib(const httplib::Request& req) {
@@ -105,9 +236,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   auto impl = std::make_unique<Impl>();
   Impl* raw = impl.get();
   const size_t threads = static_cast<size_t>(std::max(options.threads, 1));
-  impl->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const absl::Duration idle = options.keep_alive_timeout + absl::Seconds(1);
+  impl->server.new_task_queue = [threads, idle] { return new ElasticPool(threads, idle); };
   // Catch-all routes (not the pre-routing hook, which runs before httplib
   // has read the request body); the gateway's router does the matching.
+  // POSTs with a body get a content reader, so the handler decides how much
+  // of the body to read, and how (a file upload is never held in memory).
   const httplib::Server::Handler serve = [handler](const httplib::Request& req,
                                                    httplib::Response& res) {
     HttpRequest request = FromHttplib(req);
@@ -115,6 +249,19 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
     handler(request, &response);
     ToHttplib(std::move(response), res);
   };
+  const httplib::Server::HandlerWithContentReader serve_streamed =
+      [handler](const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader& reader) {
+        HttpRequest request = FromHttplib(req);
+        StreamedBody body(reader);
+        request.body_reader = &body;
+        HttpResponse response;
+        handler(request, &response);
+        // The unread rest of the body would be parsed as the next request.
+        if (!body.complete()) response.SetHeader("Connection", "close");
+        ToHttplib(std::move(response), res);
+      };
+  impl->server.Post(".*", serve_streamed);
   impl->server.Get(".*", serve).Post(".*", serve).Put(".*", serve);
   impl->server.Patch(".*", serve).Delete(".*", serve);
   // Called for every status >= 400; only responses the library made itself
@@ -135,7 +282,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   impl->server.set_keep_alive_timeout(
       std::max<time_t>(1, absl::ToInt64Seconds(options.keep_alive_timeout)));
   impl->server.set_keep_alive_max_count(options.keep_alive_max_count);
-  impl->server.set_payload_max_length(options.max_body_bytes);
+  // Bodies the handler reads itself are capped by it (BodyReader::ReadAll);
+  // this cap is for uploads and for bodies the library reads (non-POST).
+  impl->server.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
   // Without TCP_NODELAY each kept-alive response stalls on Nagle + delayed ACK.
   impl->server.set_tcp_nodelay(true);
   const auto& [host, port] = *address;

@@ -20,18 +20,24 @@ namespace assistd::gateway {
 struct HttpServerOptions {
   // "host:port"; port 0 picks a free port (see port()).
   std::string addr = "127.0.0.1:8080";
-  // Worker threads; each holds one connection while it is busy (a streaming
-  // response holds one for the whole stream).
-  int threads = 64;
+  // Most worker threads. Each open connection holds one (a kept-alive one
+  // between requests too, a streaming response for the whole stream); more
+  // clients wait for a thread. Threads are made on demand and exit after
+  // idling past the keep-alive timeout.
+  int threads = 4096;
   // Idle and slow-client limits: a request must arrive within read_timeout,
   // each write must progress within write_timeout.
   absl::Duration read_timeout = absl::Seconds(30);
   absl::Duration write_timeout = absl::Seconds(30);
   absl::Duration keep_alive_timeout = absl::Seconds(5);
   int keep_alive_max_count = 1000;
-  // Larger bodies get 413 before they are read. Headers are capped at 8 KiB
-  // by the library (request line and each header line).
+  // Larger request bodies get 413 (the handler reads POST bodies through
+  // HttpRequest::body_reader and applies its own cap). Headers are capped
+  // at 8 KiB by the library (request line and each header line).
   size_t max_body_bytes = 32 << 20;
+  // Streamed uploads with a larger Content-Length get 413 before they are
+  // read.
+  size_t max_upload_bytes = size_t{513} << 20;
 };
 
 using HttpHandler = std::function<void(HttpRequest& request, HttpResponse* response)>;

@@ -52,24 +52,7 @@ bool IsPollable(const google::protobuf::Message& message) {
          name == "assistd.v1.VectorStoreFileBatch" || name == "assistd.v1.File";
 }
 
-// Holds a run stream while the HTTP worker forwards it. Shared: the stream
-// body is a std::function, which must be copyable.
-struct RunStreamState {
-  ~RunStreamState() {
-    if (reader != nullptr && !finished) {
-      client.TryCancel();
-      reader->Finish();
-    }
-    if (tracker != nullptr) tracker->Remove(&client);
-  }
-  grpc::ClientContext client;  // declared before reader: outlives it
-  std::unique_ptr<grpc::ClientReaderInterface<v1::RunEvent>> reader;
-  StreamTracker* tracker = nullptr;
-  v1::RunEvent first;
-  bool finished = false;
-};
-
-void ForwardRunStream(RunStreamState& state, BodyWriter& writer) {
+void ForwardRunStream(ServerStream<v1::RunEvent>& state, BodyWriter& writer) {
   bool connected = writer.Write(SseRecord(state.first));
   bool done = state.first.data_case() == v1::RunEvent::kDone;
   v1::RunEvent event;
@@ -178,45 +161,42 @@ void ReplyError(const absl::Status& status, HttpResponse* response) {
   response->body = DumpJson(error.body);
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> OrchestratorChannel(const RouteEnv& env) {
-  return env.channels->ChannelFor(ServiceId::kOrchestrator);
+void PrepareClient(const RequestContext& ctx, absl::Duration timeout,
+                   grpc::ClientContext* client) {
+  SetProject(client, ctx.project);
+  if (timeout > absl::ZeroDuration()) {
+    client->set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::microseconds(absl::ToInt64Microseconds(timeout)));
+  }
 }
 
 absl::Status CallUnary(
     const RouteEnv& env, const RequestContext& ctx,
     const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&, grpc::ClientContext*)>&
-        call) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, OrchestratorChannel(env));
+        call,
+    ServiceId service) {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, env.channels->ChannelFor(service));
   grpc::ClientContext client;
-  SetProject(&client, ctx.project);
-  client.set_deadline(std::chrono::system_clock::now() +
-                      std::chrono::microseconds(absl::ToInt64Microseconds(env.call_timeout)));
+  PrepareClient(ctx, env.call_timeout, &client);
   return FromGrpcStatus(call(channel, &client));
 }
 
 void ReplyRunStream(const RouteEnv& env, const RequestContext& ctx, const OpenRunStream& open,
                     HttpResponse* out) {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = OrchestratorChannel(env);
-  if (!channel.ok()) return ReplyError(channel.status(), out);
-  auto state = std::make_shared<RunStreamState>();
-  SetProject(&state->client, ctx.project);
-  if (!env.streams->Add(&state->client)) {
-    return ReplyError(absl::UnavailableError("The server is shutting down."), out);
-  }
-  state->tracker = env.streams;
-  state->reader = open(*channel, &state->client);
+  absl::StatusOr<std::shared_ptr<ServerStream<v1::RunEvent>>> state =
+      OpenServerStream<v1::RunEvent>(env, ctx, ServiceId::kOrchestrator, open);
   // Errors found before the first event (unknown thread, locked thread,
   // bad request) are ordinary error responses, as with OpenAI.
-  if (!state->reader->Read(&state->first)) {
-    absl::Status status = FromGrpcStatus(state->reader->Finish());
-    state->finished = true;
-    if (status.ok()) status = absl::InternalError("The run stream ended without events.");
-    return ReplyError(status, out);
+  if (state.ok() && !(*state)->has_first) {
+    state = absl::InternalError("The run stream ended without events.");
   }
+  if (!state.ok()) return ReplyError(state.status(), out);
   out->status = 200;
   out->content_type = kSseContentType;
   out->SetHeader("cache-control", "no-cache");
-  out->stream = [state](BodyWriter& writer) { ForwardRunStream(*state, writer); };
+  out->stream = [state = *std::move(state)](BodyWriter& writer) {
+    ForwardRunStream(*state, writer);
+  };
 }
 
 }  // namespace assistd::gateway

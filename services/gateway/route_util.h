@@ -18,10 +18,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "assistd/v1/runs.pb.h"
 #include "google/protobuf/message.h"
 #include "nlohmann/json.hpp"
 #include "services/common/channel_registry.h"
+#include "services/common/grpc_status.h"
+#include "services/common/service_names.h"
 #include "services/gateway/router.h"
 
 namespace assistd::gateway {
@@ -75,19 +78,24 @@ void ReplyJson(const google::protobuf::Message& message, HttpResponse* response)
 // The OpenAI error body for `status`.
 void ReplyError(const absl::Status& status, HttpResponse* response);
 
-// The orchestrator's channel.
-absl::StatusOr<std::shared_ptr<grpc::Channel>> OrchestratorChannel(const RouteEnv& env);
+// The ClientContext of a call for `ctx`: project and, unless zero, deadline.
+void PrepareClient(const RequestContext& ctx, absl::Duration timeout,
+                   grpc::ClientContext* client);
 
-// Makes the ClientContext (project, deadline) and converts the status.
+// Makes the ClientContext (project, deadline), calls `service` and converts
+// the status.
 absl::Status CallUnary(
     const RouteEnv& env, const RequestContext& ctx,
     const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&, grpc::ClientContext*)>&
-        call);
+        call,
+    ServiceId service = ServiceId::kOrchestrator);
 
-// The route: request -> call -> 200 JSON or an error body.
+// The route: request -> call `service` -> 200 JSON or an error body.
 template <typename Request, typename Response, typename Call>
-RouteHandler UnaryRoute(const RouteEnv* env, Call call) {
-  return [env, call](const RequestContext& ctx, const HttpRequest& http, HttpResponse* out) {
+RouteHandler UnaryRoute(const RouteEnv* env, Call call,
+                        ServiceId service = ServiceId::kOrchestrator) {
+  return [env, call, service](const RequestContext& ctx, const HttpRequest& http,
+                              HttpResponse* out) {
     Request request;
     Response response;
     absl::Status status = RequestFromHttp(*env, http, &request);
@@ -95,18 +103,68 @@ RouteHandler UnaryRoute(const RouteEnv* env, Call call) {
       status = CallUnary(*env, ctx, [&](const std::shared_ptr<grpc::Channel>& channel,
                                         grpc::ClientContext* client) {
         return call(channel, client, request, &response);
-      });
+      }, service);
     }
     if (!status.ok()) return ReplyError(status, out);
     ReplyJson(response, out);
   };
 }
 
+// A gRPC server stream that the HTTP worker forwards after the handler has
+// returned. Shared, because the response body callback must be copyable;
+// the last owner cancels the call if it did not finish.
+template <typename Event>
+struct ServerStream {
+  ~ServerStream() {
+    if (reader != nullptr && !finished) {
+      client.TryCancel();
+      reader->Finish();
+    }
+    if (tracker != nullptr) tracker->Remove(&client);
+  }
+  grpc::ClientContext client;  // declared before reader: outlives it
+  std::unique_ptr<grpc::ClientReaderInterface<Event>> reader;
+  StreamTracker* tracker = nullptr;
+  // The first event, if has_first.
+  Event first;
+  bool has_first = false;
+  bool finished = false;
+};
+
+template <typename Event>
+using OpenStream = std::function<std::unique_ptr<grpc::ClientReaderInterface<Event>>(
+    const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* client)>;
+
+// Opens a stream of `service` with `open` (no deadline; tracked, so Stop()
+// ends it) and reads the first event. An error before the first event is
+// returned as the status; a stream that ends cleanly without events has
+// !has_first.
+template <typename Event>
+absl::StatusOr<std::shared_ptr<ServerStream<Event>>> OpenServerStream(
+    const RouteEnv& env, const RequestContext& ctx, ServiceId service,
+    const OpenStream<Event>& open) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = env.channels->ChannelFor(service);
+  if (!channel.ok()) return channel.status();
+  auto state = std::make_shared<ServerStream<Event>>();
+  PrepareClient(ctx, absl::ZeroDuration(), &state->client);
+  if (!env.streams->Add(&state->client)) {
+    return absl::UnavailableError("The server is shutting down.");
+  }
+  state->tracker = env.streams;
+  state->reader = open(*channel, &state->client);
+  state->has_first = state->reader->Read(&state->first);
+  if (!state->has_first) {
+    state->finished = true;
+    absl::Status status = FromGrpcStatus(state->reader->Finish());
+    if (!status.ok()) return status;
+  }
+  return state;
+}
+
 // Opens a run stream with `open` and answers with SSE. An error before the
 // first event is an ordinary JSON error response; later ones are an
 // in-stream error event. A client that goes away cancels the gRPC stream.
-using OpenRunStream = std::function<std::unique_ptr<grpc::ClientReaderInterface<v1::RunEvent>>(
-    const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* client)>;
+using OpenRunStream = OpenStream<v1::RunEvent>;
 void ReplyRunStream(const RouteEnv& env, const RequestContext& ctx, const OpenRunStream& open,
                     HttpResponse* out);
 

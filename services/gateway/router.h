@@ -20,6 +20,9 @@ using RouteHandler = std::function<void(const RequestContext& ctx, const HttpReq
 struct RouteOptions {
   // Needs `OpenAI-Beta: assistants=v2` (spec 0).
   bool assistants_beta = true;
+  // The handler reads the body itself through HttpRequest::body_reader
+  // (uploads); otherwise it is read into HttpRequest::body first.
+  bool stream_body = false;
 };
 
 class Router final {

@@ -16,6 +16,10 @@ void AddAssistantRoutes(const RouteEnv* env, Router* router);
 void AddThreadRoutes(const RouteEnv* env, Router* router);
 // /threads/runs, /threads/{id}/runs (incl. SSE), cancel, tool outputs, steps.
 void AddRunRoutes(const RouteEnv* env, Router* router);
+// /files: multipart upload (streamed), list, get, delete, content.
+void AddFileRoutes(const RouteEnv* env, Router* router);
+// /vector_stores, their files, file batches and search.
+void AddVectorStoreRoutes(const RouteEnv* env, Router* router);
 
 }  // namespace assistd::gateway
 

@@ -16,6 +16,30 @@ absl::Status ResolveHelper(VectorStoreOps* ops, const std::string& project, bool
   return ops->CreateHelperStore(project, for_thread, resources);
 }
 
+absl::Status CheckToolResources(VectorStoreOps* ops, const std::string& project,
+                                const v1::ToolResources& resources) {
+  if (ops == nullptr) return absl::OkStatus();
+  for (const std::string& id : resources.file_search().vector_store_ids()) {
+    RETURN_IF_ERROR(ops->CheckStore(project, id));
+  }
+  for (const std::string& id : resources.code_interpreter().file_ids()) {
+    RETURN_IF_ERROR(ops->CheckFile(project, id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAttachments(
+    VectorStoreOps* ops, const std::string& project,
+    const google::protobuf::RepeatedPtrField<v1::MessageCreate>& messages) {
+  if (ops == nullptr) return absl::OkStatus();
+  for (const v1::MessageCreate& m : messages) {
+    for (const v1::Attachment& a : m.attachments()) {
+      RETURN_IF_ERROR(ops->CheckFile(project, a.file_id()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::vector<std::string> FileSearchAttachments(
     const google::protobuf::RepeatedPtrField<v1::MessageCreate>& messages) {
   std::vector<std::string> ids;
@@ -51,6 +75,8 @@ absl::Status AttachToNewThread(VectorStoreOps* ops, const std::string& project,
 
 absl::Status PrepareNewThread(VectorStoreOps* ops, const std::string& project,
                               v1::CreateThreadRequest* request) {
+  RETURN_IF_ERROR(CheckToolResources(ops, project, request->tool_resources()));
+  RETURN_IF_ERROR(CheckAttachments(ops, project, request->messages()));
   const std::vector<std::string> ids = FileSearchAttachments(request->messages());
   if (!request->has_tool_resources() && ids.empty()) return absl::OkStatus();
   v1::ToolResources* resources = request->mutable_tool_resources();

@@ -28,7 +28,19 @@ class VectorStoreOps {
   // Adds files to a store; they are ingested asynchronously.
   virtual absl::Status AddFiles(const std::string& project, const std::string& store_id,
                                 const std::vector<std::string>& file_ids) = 0;
+  // NotFound, naming the id, unless the project has this store / file.
+  virtual absl::Status CheckStore(const std::string& project, const std::string& store_id) = 0;
+  virtual absl::Status CheckFile(const std::string& project, const std::string& file_id) = 0;
 };
+
+// NotFound unless every vector store and file that `resources` names belongs
+// to the project: another project's ids are never recorded, even though
+// they could not be read through them. A no-op when `ops` is null.
+absl::Status CheckToolResources(VectorStoreOps* ops, const std::string& project,
+                                const v1::ToolResources& resources);
+// The same for the files attached to `messages`.
+absl::Status CheckAttachments(VectorStoreOps* ops, const std::string& project,
+                              const google::protobuf::RepeatedPtrField<v1::MessageCreate>& messages);
 
 // Applies the `vector_stores` helper of `resources`, if it has one.
 // Unimplemented when `ops` is null (no retrieval service).
@@ -46,8 +58,8 @@ absl::Status AttachToNewThread(VectorStoreOps* ops, const std::string& project,
                                const std::vector<std::string>& file_ids,
                                v1::ToolResources* resources);
 
-// For a thread about to be created: applies the file_search attachments
-// of its messages and its `vector_stores` helper. Leaves tool_resources
+// For a thread about to be created: checks its references, applies the
+// file_search attachments of its messages and its `vector_stores` helper. Leaves tool_resources
 // unset when there is nothing to record.
 absl::Status PrepareNewThread(VectorStoreOps* ops, const std::string& project,
                               v1::CreateThreadRequest* request);

@@ -45,6 +45,12 @@ class RetrievalOps final : public VectorStoreOps {
     if (status.ok()) return status;
     return absl::Status(status.code(), absl::StrCat("attachments: ", status.message()));
   }
+  absl::Status CheckStore(const std::string& project, const std::string& store_id) override {
+    return calls_.GetVectorStore(project, store_id).status();
+  }
+  absl::Status CheckFile(const std::string& project, const std::string& file_id) override {
+    return calls_.GetFile(project, file_id).status();
+  }
 
  private:
   ServiceCalls calls_;

@@ -53,6 +53,7 @@ grpc::Status AssistantServiceImpl::CreateAssistant(grpc::ServerContext* ctx,
                                                    v1::Assistant* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     v1::CreateAssistantRequest r = *req;
+    RETURN_IF_ERROR(CheckToolResources(stores_, project, r.tool_resources()));
     RETURN_IF_ERROR(ResolveOptionalHelper(stores_, project, /*for_thread=*/false, &r));
     ASSIGN_OR_RETURN(*resp, store_->Create(project, r));
     return absl::OkStatus();
@@ -83,6 +84,7 @@ grpc::Status AssistantServiceImpl::UpdateAssistant(grpc::ServerContext* ctx,
                                                    const v1::UpdateAssistantRequest* req,
                                                    v1::Assistant* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
+    RETURN_IF_ERROR(CheckToolResources(stores_, project, req->tool_resources()));
     ASSIGN_OR_RETURN(*resp, store_->Update(project, *req));
     return absl::OkStatus();
   });
@@ -122,6 +124,7 @@ grpc::Status ThreadServiceImpl::UpdateThread(grpc::ServerContext* ctx,
                                              const v1::UpdateThreadRequest* req,
                                              v1::Thread* resp) {
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
+    RETURN_IF_ERROR(CheckToolResources(stores_, project, req->tool_resources()));
     ASSIGN_OR_RETURN(*resp, store_->Update(project, *req));
     return absl::OkStatus();
   });
@@ -142,6 +145,7 @@ grpc::Status ThreadServiceImpl::CreateMessage(grpc::ServerContext* ctx,
   return ServeForProject(ctx, [&](const std::string& project) -> absl::Status {
     google::protobuf::RepeatedPtrField<v1::MessageCreate> created;
     *created.Add() = req->message();
+    RETURN_IF_ERROR(CheckAttachments(stores_, project, created));
     RETURN_IF_ERROR(AttachToThread(stores_, store_, project, req->thread_id(),
                                    FileSearchAttachments(created)));
     ASSIGN_OR_RETURN(*resp, store_->CreateMessage(project, *req));
@@ -279,6 +283,7 @@ grpc::Status RunServiceImpl::ListRunSteps(grpc::ServerContext* ctx,
 }
 
 absl::Status RunServiceImpl::Prepare(const std::string& project, v1::CreateRunRequest* r) {
+  RETURN_IF_ERROR(CheckAttachments(stores_, project, r->additional_messages()));
   return AttachToThread(stores_, threads_, project, r->thread_id(),
                         FileSearchAttachments(r->additional_messages()));
 }
@@ -286,6 +291,7 @@ absl::Status RunServiceImpl::Prepare(const std::string& project, v1::CreateRunRe
 absl::Status RunServiceImpl::Prepare(const std::string& project,
                                      v1::CreateThreadAndRunRequest* r) {
   if (r->has_thread()) RETURN_IF_ERROR(PrepareNewThread(stores_, project, r->mutable_thread()));
+  RETURN_IF_ERROR(CheckToolResources(stores_, project, r->tool_resources()));
   return ResolveOptionalHelper(stores_, project, /*for_thread=*/true, r);
 }
 

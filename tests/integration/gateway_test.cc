@@ -1,126 +1,33 @@
 // The REST gateway of the real assistd binary (--http_addr), over loopback
 // HTTP: assistant CRUD with pagination, OpenAI error bodies and headers, and
 // a run with the built-in model, polled and streamed (SSE).
-#include <map>
 #include <set>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "common/http/http_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 #include "tests/fakes/scripted_chat_server.h"
-#include "tests/util/assistd_process.h"
-#include "tests/util/status_matchers.h"
-#include "tests/util/subprocess.h"
-#include "tests/util/temp_dir.h"
+#include "tests/integration/gateway_fixture.h"
 
 namespace assistd {
 namespace {
 
-using ::assistd::testing::AssistdProcess;
+using ::assistd::gateway_testing::Event;
+using ::assistd::gateway_testing::GatewayKeysTest;
+using ::assistd::gateway_testing::GatewayTest;
+using ::assistd::gateway_testing::json;
+using ::assistd::gateway_testing::kWait;
+using ::assistd::gateway_testing::ParseSse;
+using ::assistd::gateway_testing::Reply;
 using ::assistd::testing::ChatTurn;
 using ::assistd::testing::ScriptedChatServer;
-using ::assistd::testing::Subprocess;
-using ::assistd::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using json = nlohmann::json;
-
-constexpr absl::Duration kWait = absl::Seconds(60);
-
-struct Reply {
-  int status = 0;
-  std::map<std::string, std::string> headers;
-  std::string body;
-  json json_body;
-};
-
-// One SSE record.
-struct Event {
-  std::string event;
-  std::string data;
-};
-
-std::vector<Event> ParseSse(const std::string& text) {
-  std::vector<Event> events;
-  for (absl::string_view record : absl::StrSplit(text, "\n\n", absl::SkipEmpty())) {
-    Event event;
-    for (absl::string_view line : absl::StrSplit(record, '\n')) {
-      if (absl::ConsumePrefix(&line, "event: ")) event.event = std::string(line);
-      if (absl::ConsumePrefix(&line, "data: ")) event.data = std::string(line);
-    }
-    events.push_back(std::move(event));
-  }
-  return events;
-}
-
-class GatewayTest : public ::testing::Test {
- protected:
-  void SetUp() override { StartAssistd({}); }
-
-  void StartAssistd(const std::vector<std::string>& extra_flags) {
-    std::vector<std::string> argv = {ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0",
-                                     "--http_addr=127.0.0.1:0",
-                                     "--data_dir=" + dir_.File("data")};
-    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
-    AssistdProcess::Options options;
-    options.timeout = kWait;
-    options.http = true;
-    ASSERT_OK_AND_ASSIGN(server_, AssistdProcess::Start(argv, options));
-  }
-
-  // `body` is sent as is when it is a string, else as JSON (null: no body).
-  Reply Call(const std::string& method, const std::string& path, const json& body = nullptr,
-             bool beta = true) {
-    http::HttpRequest req;
-    req.method = method;
-    req.url = absl::StrCat("http://127.0.0.1:", server_->http_port(), path);
-    req.timeout = kWait;
-    if (beta) req.headers["OpenAI-Beta"] = "assistants=v2";
-    if (!key_.empty()) req.headers["Authorization"] = "Bearer " + key_;
-    if (!body.is_null()) {
-      req.headers["Content-Type"] = "application/json";
-      req.body = body.is_string() ? body.get<std::string>() : body.dump();
-    }
-    absl::StatusOr<http::HttpResponse> resp = http_->Send(req);
-    EXPECT_TRUE(resp.ok()) << resp.status();
-    Reply reply;
-    if (!resp.ok()) return reply;
-    reply.status = resp->status;
-    reply.headers = resp->headers;
-    reply.body = resp->body;
-    reply.json_body = json::parse(resp->body, nullptr, false);
-    return reply;
-  }
-
-  std::string CreateAssistant(const std::string& name) {
-    Reply r = Call("POST", "/v1/assistants", {{"model", "assistd-extractive"}, {"name", name}});
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.json_body.value("id", "");
-  }
-
-  // A thread holding one user question.
-  std::string CreateThread() {
-    Reply r = Call("POST", "/v1/threads",
-                   {{"messages", {{{"role", "user"}, {"content", "What can you do?"}}}}});
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.json_body.value("id", "");
-  }
-
-  TempDir dir_;
-  std::unique_ptr<AssistdProcess> server_;
-  std::unique_ptr<http::HttpClient> http_ = http::NewCurlHttpClient();
-  // Sent as "Authorization: Bearer <key_>" when set.
-  std::string key_;
-};
 
 TEST_F(GatewayTest, AssistantCrudWithListPagination) {
   const std::string a = CreateAssistant("a");
@@ -398,33 +305,6 @@ TEST_F(GatewayFunctionCallTest, ClientThatHangsUpMidStreamLeavesTheServerServing
   }
   EXPECT_EQ(run.json_body["status"], "completed") << run.body;
 }
-
-// --auth=keys: the REST gateway takes the project from the bearer key.
-class GatewayKeysTest : public GatewayTest {
- protected:
-  void SetUp() override {
-    key_a_ = CreateKey("a");
-    key_b_ = CreateKey("b");
-    ASSERT_FALSE(key_a_.empty());
-    ASSERT_FALSE(key_b_.empty());
-    StartAssistd({"--auth=keys"});
-  }
-
-  // `assistd keys create`: the key it prints, or "".
-  std::string CreateKey(const std::string& project) {
-    absl::StatusOr<std::unique_ptr<Subprocess>> proc =
-        Subprocess::Start({ASSISTD_BINARY, "keys", "create", "--project", project,
-                           "--data_dir", dir_.File("data")});
-    if (!proc.ok()) return "";
-    if (absl::StatusOr<int> code = (*proc)->Wait(kWait); !code.ok() || *code != 0) return "";
-    for (absl::string_view line : absl::StrSplit((*proc)->output(), '\n')) {
-      if (absl::StartsWith(line, "sk-assistd-")) return std::string(line);
-    }
-    return "";
-  }
-
-  std::string key_a_, key_b_;
-};
 
 TEST_F(GatewayKeysTest, TheKeyDecidesTheProject) {
   Reply none = Call("GET", "/v1/assistants");
