@@ -2,6 +2,7 @@
 // fallbacks) -> ServerOptions -> AssistdServer -> wait for SIGTERM/SIGINT.
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -43,6 +44,10 @@ ABSL_FLAG(std::string, services, "all",
 ABSL_FLAG(std::string, http_addr, "",
           "REST API (OpenAI-compatible, under /v1) listen address, e.g. 127.0.0.1:8080 "
           "(port 0: any free port); empty: no REST API.");
+ABSL_FLAG(int, http_max_connections, 4096,
+          "REST connections served at once (each open connection, e.g. a run stream, holds a "
+          "thread); more wait. Needs as many file descriptors (assistd raises its soft limit "
+          "to the hard one).");
 ABSL_FLAG(std::string, files_addr, "", "Address of a remote files service.");
 ABSL_FLAG(std::string, retrieval_addr, "", "Address of a remote retrieval service.");
 ABSL_FLAG(std::string, sandbox_addr, "", "Address of a remote sandbox service.");
@@ -99,7 +104,7 @@ const std::vector<std::string> kEnvFlags = {
     "sandbox_max_sessions", "sandbox_memory_mb", "sandbox_max_memory_mb", "sandbox_disk_mb",
     "sandbox_pids", "sandbox_timeout", "sandbox_max_timeout", "sandbox_idle_timeout",
     "sandbox_lifetime", "sandbox_allow_no_cgroups", "sandbox_allow_no_namespaces",
-    "sandbox_zygote", "metrics_addr", "auth", "http_addr"};
+    "sandbox_zygote", "metrics_addr", "auth", "http_addr", "http_max_connections"};
 
 void SandboxFromFlags(sandbox::SessionPoolOptions* p) {
   p->max_sessions = absl::GetFlag(FLAGS_sandbox_max_sessions);
@@ -139,6 +144,7 @@ absl::StatusOr<std::unique_ptr<gateway::Gateway>> StartGateway(AssistdServer& se
   if (addr.empty()) return nullptr;
   gateway::GatewayOptions options;
   options.http.addr = addr;
+  options.http.threads = absl::GetFlag(FLAGS_http_max_connections);
   if (server.auth_mode() == auth::AuthMode::kKeys) {
     auth::KeyStore* keys = server.key_store();
     options.project_resolver =
@@ -186,6 +192,18 @@ absl::StatusOr<ServerOptions> OptionsFromFlags() {
   return options;
 }
 
+// Every connection, model call and stream holds a descriptor: take the
+// hard limit (as nginx and Go programs do) instead of a 1,024 soft limit.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    LogInfo("assistd: open file limit raised from ", before, " to ", limit.rlim_cur);
+  }
+}
+
 int Fail(const absl::Status& status) {
   LogError("assistd: ", status.message());
   return 1;
@@ -208,6 +226,7 @@ int Run(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  RaiseFileLimit();
   absl::StatusOr<std::unique_ptr<AssistdServer>> server =
       AssistdServer::Start(*std::move(options));
   if (!server.ok()) return Fail(server.status());

@@ -2,6 +2,7 @@
 #include "services/gateway/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -287,12 +288,23 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   impl->server.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
   // Without TCP_NODELAY each kept-alive response stalls on Nagle + delayed ACK.
   impl->server.set_tcp_nodelay(true);
+  // httplib listens with a backlog of 5: a burst of clients (a thousand
+  // streams opening at once) overflows it, and each dropped SYN costs the
+  // client a 1 s, then 3 s, then 7 s retransmit. Note the socket, so the
+  // backlog can be raised after the bind.
+  std::atomic<int> listen_fd{-1};
+  impl->server.set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
   const auto& [host, port] = *address;
   impl->port = port == 0 ? impl->server.bind_to_any_port(host)
                          : (impl->server.bind_to_port(host, port) ? port : -1);
   if (impl->port <= 0) {
     return absl::UnavailableError(absl::StrCat("cannot bind HTTP address ", options.addr));
   }
+  impl->server.set_socket_options(httplib::default_socket_options);
+  if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);  // Linux: re-listen sets the backlog
   impl->thread = std::thread([raw] {
     raw->server.listen_after_bind();
     raw->listen_returned = true;

@@ -46,6 +46,7 @@ class AssistdProcess {
   int http_port() const { return http_port_; }
   // "127.0.0.1:<grpc port>".
   std::string address() const;
+  pid_t pid() const { return proc_->pid(); }
 
  private:
   AssistdProcess(std::unique_ptr<Subprocess> proc, int grpc_port, int metrics_port);

@@ -32,6 +32,7 @@ class Subprocess {
                                           absl::Duration timeout);
   // Everything read so far.
   const std::string& output() const { return output_; }
+  pid_t pid() const { return pid_; }
 
   void Signal(int sig);
   // Reads the rest of the output and reaps the child. Returns the exit code,
