@@ -5,6 +5,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/metrics/metrics.h"
 #include "services/gateway/http_status.h"
 #include "services/gateway/route_util.h"
 #include "services/gateway/router.h"
@@ -45,14 +47,25 @@ struct Gateway::Impl {
   Router router;  // filled before the server starts, then read-only
   std::unique_ptr<HttpServer> server;
 
+  // Serves one request and records its metrics.
   void Handle(HttpRequest& request, HttpResponse* response) const;
+  void Serve(const Router::Match& match, HttpRequest& request, HttpResponse* response) const;
 };
 
 void Gateway::Impl::Handle(HttpRequest& request, HttpResponse* response) const {
+  const absl::Time start = absl::Now();
+  const Router::Match match = router.Find(&request);
+  Serve(match, request, response);
+  // A stream counts until its headers: its length is the run's, not ours.
+  metrics::HttpRequestFinished(match.handler != nullptr ? match.pattern : "unmatched",
+                               response->status, absl::Now() - start);
+}
+
+void Gateway::Impl::Serve(const Router::Match& match, HttpRequest& request,
+                          HttpResponse* response) const {
   RequestContext ctx;
   ctx.request_id = NewRequestId();
   response->SetHeader("x-request-id", ctx.request_id);
-  const Router::Match match = router.Find(&request);
   if (match.handler == nullptr) {
     // OpenAI's wording for an unknown path or method.
     return ReplyHttpError(

@@ -26,7 +26,7 @@ std::string HttpRequest::PathParam(absl::string_view name) const {
 
 void Router::Add(std::string method, const std::string& pattern, RouteHandler handler,
                  RouteOptions options) {
-  routes_.push_back({std::move(method), absl::StrSplit(pattern, '/', absl::SkipEmpty()),
+  routes_.push_back({std::move(method), pattern, absl::StrSplit(pattern, '/', absl::SkipEmpty()),
                      std::move(handler), options});
 }
 
@@ -63,6 +63,7 @@ Router::Match Router::Find(HttpRequest* request) const {
     request->path_params = std::move(best_values);
     match.handler = &best->handler;
     match.options = best->options;
+    match.pattern = best->pattern;
   }
   return match;
 }

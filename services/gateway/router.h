@@ -35,6 +35,8 @@ class Router final {
   struct Match {
     const RouteHandler* handler = nullptr;  // null: no route
     RouteOptions options;
+    // The matched route's pattern (for metrics), or "".
+    std::string pattern;
     // True when the path matched some route but not with this method.
     bool path_known = false;
   };
@@ -44,6 +46,7 @@ class Router final {
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     RouteHandler handler;
     RouteOptions options;

@@ -74,10 +74,12 @@ class MetricsTest : public ::testing::Test {
   void SetUp() override {
     const std::vector<std::string> argv = {ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0",
                                            "--metrics_addr=127.0.0.1:0",
+                                           "--http_addr=127.0.0.1:0",
                                            "--data_dir=" + dir_.File("data")};
     AssistdProcess::Options options;
     options.timeout = kWait;
     options.metrics = true;
+    options.http = true;
     ASSERT_OK_AND_ASSIGN(server_, AssistdProcess::Start(argv, options));
     metrics_port_ = server_->metrics_port();
     channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
@@ -262,6 +264,30 @@ TEST_F(MetricsTest, IngestionAndSandboxGauges) {
   close.set_session_id(session.id());
   ASSERT_TRUE(sandbox->CloseSession(Ctx().get(), close, &session).ok());
   EXPECT_EQ(Sample(Scrape(), "assistd_sandbox_sessions"), 0);
+}
+
+TEST_F(MetricsTest, CountsRestRequestsByRouteTemplate) {
+  auto get = [&](const std::string& path) {
+    http::HttpRequest req;
+    req.method = "GET";
+    req.url = absl::StrCat("http://127.0.0.1:", server_->http_port(), path);
+    req.headers = {{"OpenAI-Beta", "assistants=v2"}};
+    absl::StatusOr<http::HttpResponse> resp = http_->Send(req);
+    return resp.ok() ? resp->status : -1;
+  };
+  EXPECT_EQ(get("/v1/assistants"), 200);
+  EXPECT_EQ(get("/v1/threads/thread_a"), 404);
+  EXPECT_EQ(get("/v1/threads/thread_b"), 404);
+  EXPECT_EQ(get("/v1/nowhere"), 404);
+  const std::map<std::string, double> s = Scrape();
+  EXPECT_EQ(Sample(s, R"(assistd_http_requests_total{code="200",route="/v1/assistants"})"), 1);
+  // The route template, never the raw path (whose ids would make a series each).
+  EXPECT_EQ(
+      Sample(s, R"(assistd_http_requests_total{code="404",route="/v1/threads/{thread_id}"})"), 2);
+  EXPECT_EQ(Sample(s, R"(assistd_http_requests_total{code="404",route="unmatched"})"), 1);
+  EXPECT_EQ(
+      Sample(s, R"(assistd_http_request_duration_seconds_count{route="/v1/threads/{thread_id}"})"),
+      2);
 }
 
 TEST(MetricsFlagTest, AnAddressInUseStopsStartup) {
