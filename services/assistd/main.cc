@@ -35,6 +35,10 @@ ABSL_FLAG(std::string, auth, "auto",
           "API keys on external calls: 'keys' (authorization: Bearer <key>; see "
           "`assistd keys`), 'none' (loopback --grpc_addr only), or 'auto' (none on "
           "loopback while no key exists, keys otherwise).");
+ABSL_FLAG(std::string, keys_addr, "",
+          "Check API keys with the assistd at this host:port (the one whose --data_dir holds "
+          "the deployment's keys.db) instead of this --data_dir's keys.db; implies --auth=keys. "
+          "For split deployments.");
 ABSL_FLAG(std::string, metrics_addr, "",
           "Prometheus /metrics listen address, e.g. 0.0.0.0:9464 (port 0: any free port); "
           "empty: no metrics endpoint.");
@@ -104,7 +108,7 @@ const std::vector<std::string> kEnvFlags = {
     "sandbox_max_sessions", "sandbox_memory_mb", "sandbox_max_memory_mb", "sandbox_disk_mb",
     "sandbox_pids", "sandbox_timeout", "sandbox_max_timeout", "sandbox_idle_timeout",
     "sandbox_lifetime", "sandbox_allow_no_cgroups", "sandbox_allow_no_namespaces",
-    "sandbox_zygote", "metrics_addr", "auth", "http_addr", "http_max_connections"};
+    "sandbox_zygote", "metrics_addr", "auth", "http_addr", "http_max_connections", "keys_addr"};
 
 void SandboxFromFlags(sandbox::SessionPoolOptions* p) {
   p->max_sessions = absl::GetFlag(FLAGS_sandbox_max_sessions);
@@ -146,9 +150,7 @@ absl::StatusOr<std::unique_ptr<gateway::Gateway>> StartGateway(AssistdServer& se
   options.http.addr = addr;
   options.http.threads = absl::GetFlag(FLAGS_http_max_connections);
   if (server.auth_mode() == auth::AuthMode::kKeys) {
-    auth::KeyStore* keys = server.key_store();
-    options.project_resolver =
-        gateway::KeyProjectResolver([keys](absl::string_view key) { return keys->Lookup(key); });
+    options.project_resolver = gateway::KeyProjectResolver(server.key_resolver());
   } else if (!auth::IsLoopbackAddress(addr)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--http_addr=", addr, " is not a loopback address and API keys are off (--auth)"));
@@ -166,6 +168,7 @@ absl::StatusOr<ServerOptions> OptionsFromFlags() {
   options.grpc_addr = absl::GetFlag(FLAGS_grpc_addr);
   options.metrics_addr = absl::GetFlag(FLAGS_metrics_addr);
   ASSIGN_OR_RETURN(options.auth, auth::ParseAuthMode(absl::GetFlag(FLAGS_auth)));
+  options.keys_addr = absl::GetFlag(FLAGS_keys_addr);
   ASSIGN_OR_RETURN(options.services, ParseHostedServices(absl::GetFlag(FLAGS_services)));
   const std::map<ServiceId, std::string> addrs = {
       {ServiceId::kFiles, absl::GetFlag(FLAGS_files_addr)},

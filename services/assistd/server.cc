@@ -11,7 +11,9 @@
 #include <thread>
 #include <tuple>
 
+#include <grpcpp/create_channel.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/security/credentials.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
@@ -132,18 +134,38 @@ absl::Status AssistdServer::SetUpAuth() {
   auth::KeyStoreOptions key_options;
   key_options.path = absl::StrCat(options_.data_dir, "/keys.db");
   ASSIGN_OR_RETURN(key_store_, auth::KeyStore::Open(std::move(key_options)));
+  key_service_ = std::make_unique<auth::KeyServiceImpl>(key_store_.get());
+  if (!options_.keys_addr.empty()) return SetUpRemoteKeys();
   ASSIGN_OR_RETURN(const bool keys_exist, key_store_->HasKeys());
   ASSIGN_OR_RETURN(auth_mode_,
                    auth::ResolveAuthMode(options_.auth, options_.grpc_addr, keys_exist));
   if (auth_mode_ == auth::AuthMode::kNone) {
     LogInfo("assistd: auth: none (loopback only; projects come from x-assistd-project)");
-  } else if (!keys_exist) {
+    return absl::OkStatus();
+  }
+  auth::KeyStore* keys = key_store_.get();
+  key_resolver_ = [keys](absl::string_view key) { return keys->Lookup(key); };
+  if (!keys_exist) {
     LogWarning("assistd: auth: keys, but ", options_.data_dir,
                "/keys.db has no key yet, so every call will be refused; create one with "
                "`assistd keys create --project NAME`");
   } else {
     LogInfo("assistd: auth: keys (", options_.data_dir, "/keys.db)");
   }
+  return absl::OkStatus();
+}
+
+absl::Status AssistdServer::SetUpRemoteKeys() {
+  if (options_.auth == auth::AuthMode::kNone) {
+    return absl::InvalidArgumentError("--keys_addr checks API keys; it contradicts --auth=none");
+  }
+  auth_mode_ = auth::AuthMode::kKeys;
+  remote_keys_ = std::make_unique<auth::RemoteKeyResolver>(
+      grpc::CreateChannel(options_.keys_addr, grpc::InsecureChannelCredentials()),
+      auth::RemoteKeyResolverOptions());
+  auth::RemoteKeyResolver* keys = remote_keys_.get();
+  key_resolver_ = [keys](absl::string_view key) { return keys->Lookup(key); };
+  LogInfo("assistd: auth: keys, checked by the key store at --keys_addr=", options_.keys_addr);
   return absl::OkStatus();
 }
 
@@ -174,11 +196,11 @@ absl::Status AssistdServer::BuildAndStart() {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(NewMetricsInterceptorFactory());
   if (auth_mode_ == auth::AuthMode::kKeys) {
-    auth::KeyStore* keys = key_store_.get();
-    interceptors.push_back(NewAuthInterceptorFactory(
-        [keys](absl::string_view key) { return keys->Lookup(key); }));
+    interceptors.push_back(NewAuthInterceptorFactory(key_resolver_));
   }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  // Always served: other processes may use this data dir's keys.db.
+  builder.RegisterService(key_service_.get());
   for (const auto& module : modules_) {
     for (grpc::Service* service : module->grpc_services()) {
       builder.RegisterService(service);

@@ -13,7 +13,9 @@
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
 #include "services/auth/auth_mode.h"
+#include "services/auth/key_service.h"
 #include "services/auth/key_store.h"
+#include "services/common/auth_interceptor.h"
 #include "services/common/channel_registry.h"
 #include "services/common/hosted_service.h"
 #include "services/files/files_module.h"
@@ -32,6 +34,10 @@ struct ServerOptions {
   // API keys (<data_dir>/keys.db) on external calls; see auth/auth_mode.h.
   // kNone on a non-loopback grpc_addr fails Start with InvalidArgument.
   auth::AuthMode auth = auth::AuthMode::kAuto;
+  // When set ("host:port"), API keys are checked with the KeyService of the
+  // assistd there (the process whose data dir holds the deployment's
+  // keys.db) instead of this data dir's keys.db; implies kKeys.
+  std::string keys_addr;
   // The services this process hosts.
   std::set<ServiceId> services = {AllServices().begin(), AllServices().end()};
   // Prometheus /metrics listen address ("host:port"; port 0 picks a free
@@ -71,9 +77,9 @@ class AssistdServer {
   int metrics_port() const { return metrics_ != nullptr ? metrics_->port() : 0; }
   // The mode in force (kKeys or kNone, never kAuto).
   auth::AuthMode auth_mode() const { return auth_mode_; }
-  // The data dir's API keys (also for the REST gateway). Never null after
-  // Start.
-  auth::KeyStore* key_store() const { return key_store_.get(); }
+  // How this process checks API keys (with its own keys.db, or the one at
+  // keys_addr); for the REST gateway. Set when auth_mode() is kKeys.
+  const KeyResolver& key_resolver() const { return key_resolver_; }
   // Channels to every service, for in-process callers and tests.
   ChannelRegistry* channels() const { return channels_.get(); }
 
@@ -85,6 +91,7 @@ class AssistdServer {
   AssistdServer() = default;
   absl::Status PrepareDataDir();
   absl::Status SetUpAuth();
+  absl::Status SetUpRemoteKeys();
   absl::Status CreateModules();
   absl::Status BuildAndStart();
   absl::Status StartMetrics();
@@ -94,6 +101,9 @@ class AssistdServer {
   int grpc_port_ = 0;
   auth::AuthMode auth_mode_ = auth::AuthMode::kNone;
   std::unique_ptr<auth::KeyStore> key_store_;
+  std::unique_ptr<auth::KeyServiceImpl> key_service_;
+  std::unique_ptr<auth::RemoteKeyResolver> remote_keys_;
+  KeyResolver key_resolver_;
   std::unique_ptr<ChannelRegistry> channels_;
   // Declared before server_: destroyed after it has stopped.
   std::vector<std::unique_ptr<HostedService>> modules_;

@@ -471,9 +471,17 @@ class OverlayTest(unittest.TestCase):
 
     def test_reports_planned_workload_with_replicas(self):
         def change(w):
+            w["spec"]["template"]["metadata"]["annotations"]["assistd.dev/planned-flags"] = "x"
             w["spec"]["replicas"] = 2
         self.assertReported(self.mutated(self.split, "Deployment", "assistd-gateway", change),
                             "allowed only with replicas: 0")
+
+    def test_reports_gateway_without_http_addr(self):
+        def change(w):
+            c = w["spec"]["template"]["spec"]["containers"][0]
+            c["args"] = [a for a in c["args"] if not a.startswith("--http_addr")]
+        self.assertReported(self.mutated(self.split, "Deployment", "assistd-gateway", change),
+                            "--services=gateway without --http_addr")
 
     def test_reports_dangling_references(self):
         def change(w):

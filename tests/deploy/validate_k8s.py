@@ -113,6 +113,7 @@ class Source:
         self.env_flags = None      # flags that have an ASSISTD_* fallback
         self.env_vars = set()      # ASSISTD_* variables the code reads with getenv
         self.services = None       # names --services accepts (without 'all')
+        self.front_ends = set()    # non-gRPC names --services also accepts (gateway)
         self.calls = {}            # service -> services it calls
         self.grpc_names = {}       # service -> its gRPC service names (health)
         if repo:
@@ -129,6 +130,9 @@ class Source:
         pairs = re.findall(r"case ServiceId::(k\w+):\s*return \"(\w+)\"", body.group(1))
         ids = dict(pairs)
         self.services = set(ids.values())
+        # --services may also name the REST gateway, which is no gRPC
+        # service: main.cc accepts it and then needs --http_addr.
+        self.front_ends = {"gateway"} if re.search(r'==\s*"gateway"', main) else set()
         # Health-checked gRPC service names of each service (GrpcServiceNames).
         body = re.search(r"GrpcServiceNames\(ServiceId id\)\s*\{(.*?)\n\}", names, re.S)
         for ident, listed in re.findall(r"case ServiceId::(k\w+):\s*return\s*\{([^}]*)\}",
@@ -552,7 +556,7 @@ class Validator:
                                     e not in src.env_vars:
                                 self.problem(w, f"{where}: {e} is not the environment fallback of "
                                                 "any flag (kEnvFlags in services/assistd/main.cc)")
-                known = (src.services or set()) | set(planned_services)
+                known = (src.services or set()) | set(planned_services) | src.front_ends
                 hosted = set()
                 for s in split_list(values.get("services", "all")):
                     if s == "all":
@@ -561,6 +565,10 @@ class Validator:
                         self.problem(w, f"{where}: --services: unknown service {s!r}")
                     else:
                         hosted.add(s)
+                if "gateway" in hosted and not values.get("http_addr") and \
+                        "http_addr" not in planned_flags:
+                    self.problem(w, f"{where}: --services=gateway without --http_addr "
+                                    "(assistd refuses to start)")
                 hosts.append((w, c, hosted, values, set(planned_services)))
                 if src.flags is not None:
                     self.check_metrics_addr(w, c, values)

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/http/http_client.h"
 #include "assistd/v1/files.grpc.pb.h"
 #include "assistd/v1/vector_stores.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -88,6 +89,56 @@ TEST(ApiKeysSplitTest, ProcessesShareTheInternalToken) {
   v1::File got;
   EXPECT_EQ(files->GetFile(ctx.get(), get_file, &got).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// One key store for the deployment: a process started with --keys_addr
+// checks keys with the process that holds keys.db, on gRPC and on REST.
+TEST(ApiKeysSplitTest, KeysAddrUsesAnotherProcesssKeyStore) {
+  TempDir dir;
+  const std::map<std::string, std::string> env = {
+      {"ASSISTD_INTERNAL_TOKEN", "0123456789abcdef0123456789abcdef-test"}};
+  const std::string holder_dir = "--data_dir=" + dir.File("holder");
+  const std::string key = KeyIn(RunAssistd({"keys", "create", "--project=P", holder_dir}).second);
+  ASSERT_FALSE(key.empty());
+  ASSERT_OK_AND_ASSIGN(auto holder, Subprocess::Start({ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0",
+                                                       "--auth=keys", "--services=files",
+                                                       holder_dir}, env));
+  const int holder_port = ::assistd::testing::ListeningPort(*holder, kWait);
+  ASSERT_GT(holder_port, 0) << holder->output();
+  const std::string holder_addr = absl::StrCat("127.0.0.1:", holder_port);
+  // No key was ever created in this one's data dir.
+  ASSERT_OK_AND_ASSIGN(
+      auto front, Subprocess::Start({ASSISTD_BINARY, "--grpc_addr=127.0.0.1:0",
+                                     "--http_addr=127.0.0.1:0", "--services=retrieval",
+                                     "--files_addr=" + holder_addr, "--keys_addr=" + holder_addr,
+                                     "--data_dir=" + dir.File("front")},
+                                    env));
+  const int front_port = ::assistd::testing::ListeningPort(*front, kWait);
+  ASSERT_GT(front_port, 0) << front->output();
+  const int http_port = ::assistd::testing::HttpPort(*front, kWait);
+  ASSERT_GT(http_port, 0) << front->output();
+
+  auto stores = v1::VectorStoreService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", front_port), grpc::InsecureChannelCredentials()));
+  v1::ListVectorStoresRequest list;
+  v1::ListVectorStoresResponse listed;
+  grpc::Status ok = stores->ListVectorStores(Ctx(key).get(), list, &listed);
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  grpc::Status refused =
+      stores->ListVectorStores(Ctx("sk-assistd-not-a-key").get(), list, &listed);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  auto http = http::NewCurlHttpClient();
+  auto get = [&](const std::string& bearer) {
+    http::HttpRequest req;
+    req.method = "GET";
+    req.url = absl::StrCat("http://127.0.0.1:", http_port, "/v1/files");
+    req.headers = {{"Authorization", "Bearer " + bearer}};
+    absl::StatusOr<http::HttpResponse> resp = http->Send(req);
+    return resp.ok() ? resp->status : -1;
+  };
+  EXPECT_EQ(get(key), 200);  // REST on the front, files on the holder
+  EXPECT_EQ(get("sk-assistd-not-a-key"), 401);
 }
 
 TEST(ApiKeysStartupTest, AuthNoneIsRefusedOnANonLoopbackAddress) {
