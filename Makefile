@@ -9,6 +9,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 GRPC_ADDR ?= 127.0.0.1:50051
 DATA_DIR ?= ./data
+CONFORMANCE := tests/conformance
 
 .PHONY: all deps configure build run test bench clean
 
@@ -30,8 +31,15 @@ run: build
 	@echo "assistd: try it from another shell: $(BUILD_DIR)/bin/assistctl --addr=$(GRPC_ADDR) health"
 	@exec $(BUILD_DIR)/bin/assistd --data_dir=$(DATA_DIR) --grpc_addr=$(GRPC_ADDR)
 
-test: build
+test: build $(CONFORMANCE)/node_modules/.package-lock.json
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+# The openai-node conformance suite's packages, exactly as locked; installed
+# again when package-lock.json is newer than the install (npm ci writes
+# node_modules/.package-lock.json). Node and npm come from `deps`.
+$(CONFORMANCE)/node_modules/.package-lock.json: $(CONFORMANCE)/package-lock.json | deps
+	@npm ci --prefix $(CONFORMANCE) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Quick benchmarks; see docs/benchmarks.md for the long ones and their flags.
 bench: build

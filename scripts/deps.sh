@@ -14,7 +14,10 @@
 #   runtime  what the four binaries need at run time: shared libraries, poppler's
 #            character maps, the sandbox's Python packages, CA certificates (https
 #            model endpoints) and tini (PID 1 in the image: reaps orphans)
-#   test     what `make test` and the benchmarks run besides the binaries
+#   test     what `make test` and the benchmarks run besides the binaries; Debian's
+#            nodejs and npm (the conformance suite, tests/conformance) only when no
+#            `node` / `npm` is on PATH (a nodesource nodejs bundles its own npm and
+#            conflicts with Debian's npm package)
 #   dev      build + runtime + test (what `make deps` installs)
 #
 # `install` does nothing when every package is present, and runs
@@ -74,6 +77,12 @@ TEST=(
   wrk
 )
 
+# Node.js and npm for the openai-node conformance suite, unless already on PATH.
+node_packages() {
+  command -v node >/dev/null 2>&1 || echo nodejs
+  command -v npm >/dev/null 2>&1 || echo npm
+}
+
 usage() {
   echo "usage: $0 list|install [--no-toolchain] build|runtime|test|dev ..." >&2
   exit 2
@@ -113,8 +122,8 @@ packages_of() {
   case "$1" in
     build) printf '%s\n' "${BUILD[@]}" ;;
     runtime) printf '%s\n' "${RUNTIME[@]}" ;;
-    test) printf '%s\n' "${TEST[@]}" ;;
-    dev) printf '%s\n' "${BUILD[@]}" "${RUNTIME[@]}" "${TEST[@]}" ;;
+    test) printf '%s\n' "${TEST[@]}"; node_packages ;;
+    dev) printf '%s\n' "${BUILD[@]}" "${RUNTIME[@]}" "${TEST[@]}"; node_packages ;;
   esac
 }
 

@@ -12,14 +12,13 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "assistd/v1/files.grpc.pb.h"
 #include "common/status_macros.h"
 #include "services/gateway/json_errors.h"
 #include "services/gateway/json_mapping.h"
+#include "services/gateway/multipart.h"
 
 namespace assistd::gateway {
 namespace {
@@ -88,7 +87,8 @@ class FormUpload final {
     if (tracked_) env_.streams->Remove(&client_);
   }
 
-  absl::StatusOr<v1::File> Run(BodyReader& body);
+  // Reads the form (`boundary` from its Content-Type) and uploads its file.
+  absl::StatusOr<v1::File> Run(const std::string& boundary, BodyReader& body);
 
  private:
   bool OnPart(const MultipartPart& part);
@@ -126,12 +126,19 @@ class FormUpload final {
   absl::Status error_;
 };
 
-absl::StatusOr<v1::File> FormUpload::Run(BodyReader& body) {
-  const absl::Status read = body.ReadMultipart(
-      [this](const MultipartPart& part) { return OnPart(part); },
+absl::StatusOr<v1::File> FormUpload::Run(const std::string& boundary, BodyReader& body) {
+  MultipartParser parser(
+      boundary, [this](const MultipartPart& part) { return OnPart(part); },
       [this](absl::string_view data) { return OnData(data); });
+  absl::Status parsed;
+  const absl::Status read = body.ReadStream([&](absl::string_view bytes) {
+    parsed = parser.Feed(bytes);
+    return parsed.ok();
+  });
   if (!error_.ok()) return error_;
-  if (!read.ok()) return read;
+  RETURN_IF_ERROR(parsed);
+  RETURN_IF_ERROR(read);
+  RETURN_IF_ERROR(parser.Finish());
   if (!file_seen_) return MissingParameter("file");
   if (spool_ != nullptr) {
     RETURN_IF_ERROR(Open());
@@ -268,16 +275,11 @@ absl::Status FormUpload::EndCall() {
 
 absl::StatusOr<v1::File> UploadForm(const RouteEnv& env, const RequestContext& ctx,
                                     const HttpRequest& request) {
-  const std::string type = absl::AsciiStrToLower(request.Header("content-type"));
-  if (!absl::StartsWith(type, "multipart/form-data")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Invalid Content-Type header (", request.Header("content-type"),
-        "), expected multipart/form-data. (HINT: If you're using curl, you can pass "
-        "-F 'file=@<path>' -F 'purpose=assistants'.)"));
-  }
+  ASSIGN_OR_RETURN(const std::string boundary,
+                   MultipartBoundary(request.Header("content-type")));
   if (request.body_reader == nullptr) return MissingParameter("file");
   FormUpload upload(env, ctx);
-  return upload.Run(*request.body_reader);
+  return upload.Run(boundary, *request.body_reader);
 }
 
 }  // namespace assistd::gateway

@@ -126,6 +126,7 @@ int Gateway::port() const { return impl_->server->port(); }
 
 void Gateway::Stop() {
   impl_->streams.CancelAll();
+  impl_->streams.AwaitEmpty(absl::Seconds(2));
   impl_->server->Stop();
 }
 

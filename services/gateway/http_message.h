@@ -34,12 +34,10 @@ class BodyReader {
   // large", answered with 413) past `max_bytes`; DataLoss if the client
   // breaks off.
   virtual absl::Status ReadAll(size_t max_bytes, std::string* out) = 0;
-  // Streams a multipart/form-data body: `on_part` at the start of each part,
-  // then `on_data` with its bytes in order. Either returning false stops the
-  // read (Cancelled). InvalidArgument for a malformed form.
-  virtual absl::Status ReadMultipart(
-      const std::function<bool(const MultipartPart&)>& on_part,
-      const std::function<bool(absl::string_view)>& on_data) = 0;
+  // Passes the body to `on_data` in pieces as they arrive; `on_data`
+  // returning false stops the read (Cancelled). DataLoss if the client
+  // breaks off.
+  virtual absl::Status ReadStream(const std::function<bool(absl::string_view)>& on_data) = 0;
 };
 
 struct HttpRequest {

@@ -2,6 +2,7 @@
 #include "services/gateway/http_server.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -129,24 +131,15 @@ class StreamedBody final : public BodyReader {
     return Finish(ok);
   }
 
-  absl::Status ReadMultipart(const std::function<bool(const MultipartPart&)>& on_part,
-                             const std::function<bool(absl::string_view)>& on_data) override {
+  absl::Status ReadStream(const std::function<bool(absl::string_view)>& on_data) override {
     if (absl::Status status = Start(); !status.ok()) return status;
     bool stopped = false;
-    const bool ok = reader_(
-        [&](const httplib::MultipartFormData& form) {
-          stopped = !on_part(MultipartPart{form.name, form.filename, form.content_type});
-          return !stopped;
-        },
-        [&](const char* data, size_t size) {
-          stopped = !on_data(absl::string_view(data, size));
-          return !stopped;
-        });
-    if (stopped) return absl::CancelledError("stopped reading the form");
-    complete_ = ok;
-    if (ok) return absl::OkStatus();
-    return absl::InvalidArgumentError(
-        "The multipart/form-data body is malformed or was cut off.");
+    const bool ok = reader_([&](const char* data, size_t size) {
+      stopped = !on_data(absl::string_view(data, size));
+      return !stopped;
+    });
+    if (stopped) return absl::CancelledError("stopped reading the body");
+    return Finish(ok);
   }
 
   // True once the whole body was read.
@@ -168,6 +161,22 @@ class StreamedBody final : public BodyReader {
   bool read_ = false;
   bool complete_ = false;
 };
+
+// httplib's content reader parses a multipart body itself when the request
+// says multipart/form-data (and refuses one that ends at the close
+// delimiter without a CRLF, as Node 18's fetch sends it). The gateway
+// parses forms itself (multipart.h), so the reader must pass the raw bytes:
+// the header is renamed first. `req` is the server's own non-const Request,
+// which httplib hands out as const.
+void HideMultipart(const httplib::Request& req) {
+  auto& headers = const_cast<httplib::Request&>(req).headers;
+  auto it = headers.find("Content-Type");
+  if (it != headers.end() && req.is_multipart_form_data()) {
+    std::string value = std::move(it->second);
+    headers.erase(it);
+    headers.emplace("X-Original-Content-Type", std::move(value));
+  }
+}
 
 HttpRequest FromHttplib(const httplib::Request& req) {
   HttpRequest out;
@@ -215,6 +224,33 @@ absl::StatusOr<std::pair<std::string, int>> SplitAddress(const std::string& addr
   return std::make_pair(host, port);
 }
 
+// Ends the reading side of this server's client connections (TCP sockets
+// of this process connected on local port `port`). httplib 0.11 keeps a
+// kept-alive connection waiting for its next request until the keep-alive
+// timeout, even after stop(), and has no list of them; every SDK client
+// holds one, so a stop would wait seconds. Requests being answered still
+// get their response: only reads end.
+void EndReading(int port) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
+    int fd = -1;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &fd)) continue;
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+        getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
+      continue;  // not a connected socket
+    }
+    int local_port = -1;
+    if (local.ss_family == AF_INET) {
+      local_port = ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+    } else if (local.ss_family == AF_INET6) {
+      local_port = ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+    }
+    if (local_port == port) ::shutdown(fd, SHUT_RD);
+  }
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -254,6 +290,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
       [handler](const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader& reader) {
         HttpRequest request = FromHttplib(req);
+        HideMultipart(req);
         StreamedBody body(reader);
         request.body_reader = &body;
         HttpResponse response;
@@ -327,6 +364,7 @@ void HttpServer::Stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
   impl_->server.stop();
+  EndReading(impl_->port);
   impl_->thread.join();
 }
 

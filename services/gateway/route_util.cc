@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "services/common/grpc_status.h"
@@ -46,6 +47,19 @@ absl::Status CheckDepth(const std::string& body, int max_depth) {
   return absl::OkStatus();
 }
 
+// `limit=0` would read as "unset" (proto3) and give the default page;
+// OpenAI refuses it, as the services refuse other out-of-range values.
+absl::Status CheckLimit(const HttpRequest& request) {
+  for (const auto& [key, value] : request.query) {
+    int64_t limit = 0;
+    if (key == "limit" && absl::SimpleAtoi(value, &limit) && limit == 0) {
+      return absl::InvalidArgumentError(
+          "Invalid 'limit': integer 0 is out of range. Expected a value of at least 1.");
+    }
+  }
+  return absl::OkStatus();
+}
+
 bool IsPollable(const google::protobuf::Message& message) {
   const std::string& name = message.GetDescriptor()->full_name();
   return name == "assistd.v1.Run" || name == "assistd.v1.VectorStoreFile" ||
@@ -65,6 +79,10 @@ void ForwardRunStream(ServerStream<v1::RunEvent>& state, BodyWriter& writer) {
   absl::Status status = FromGrpcStatus(state.reader->Finish());
   state.finished = true;
   if (!connected || done) return;
+  if (absl::IsCancelled(status) && state.tracker != nullptr && state.tracker->stopped()) {
+    status = absl::UnavailableError(
+        "The server is shutting down; retrieve the run for its outcome.");
+  }
   if (!status.ok()) writer.Write(SseError(status));
   writer.Write(SseDone());
 }
@@ -81,6 +99,19 @@ bool StreamTracker::Add(grpc::ClientContext* ctx) {
 void StreamTracker::Remove(grpc::ClientContext* ctx) {
   absl::MutexLock lock(&mu_);
   open_.erase(ctx);
+}
+
+void StreamTracker::AwaitEmpty(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(
+                           +[](std::set<grpc::ClientContext*>* open) { return open->empty(); },
+                           &open_),
+                       timeout);
+}
+
+bool StreamTracker::stopped() {
+  absl::MutexLock lock(&mu_);
+  return stopped_;
 }
 
 void StreamTracker::CancelAll() {
@@ -120,7 +151,10 @@ nlohmann::json QueryJson(const HttpRequest& request) {
 absl::Status RequestFromJson(const nlohmann::json& body, const HttpRequest& request,
                              google::protobuf::Message* message) {
   RETURN_IF_ERROR(FromJson(body, message));
-  if (!request.query.empty()) RETURN_IF_ERROR(FromJson(QueryJson(request), message));
+  if (!request.query.empty()) {
+    RETURN_IF_ERROR(CheckLimit(request));
+    RETURN_IF_ERROR(FromJson(QueryJson(request), message));
+  }
   const google::protobuf::Descriptor* descriptor = message->GetDescriptor();
   for (const auto& [name, value] : request.path_params) {
     const FieldDescriptor* field = descriptor->FindFieldByName(name);

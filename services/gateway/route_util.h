@@ -37,6 +37,12 @@ class StreamTracker final {
   bool Add(grpc::ClientContext* ctx);
   void Remove(grpc::ClientContext* ctx);
   void CancelAll();
+  // Waits until every stream is removed, at most `timeout`. After
+  // CancelAll(), this lets streams send their last event before the HTTP
+  // server stops (which cuts responses still being written).
+  void AwaitEmpty(absl::Duration timeout);
+  // True once CancelAll() ran (the server is stopping).
+  bool stopped();
 
  private:
   absl::Mutex mu_;

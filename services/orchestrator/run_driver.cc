@@ -345,12 +345,12 @@ absl::StatusOr<bool> RunEngine::Driver::FinishTurn(const model::ChatResult& resu
   const v1::Usage usage = UsageOf(result.usage);
   if (text_.empty() && !result.text.empty() && !OnText(result.text)) RETURN_IF_ERROR(stream_error_);
   if (result.finish_reason == model::FinishReason::kLength) {
-    if (message_) RETURN_IF_ERROR(CloseMessage(&usage));
+    if (message_) RETURN_IF_ERROR(CloseMessage(&usage, /*cut=*/true));
     if (tool_step_) RETURN_IF_ERROR(SaveToolStep(/*completed=*/true, nullptr));
-    const bool capped = run_.has_max_completion_tokens();
+    // The run's reasons are max_completion_tokens and max_prompt_tokens
+    // only: a cut by the model server's own limit reads as the former too.
     RETURN_IF_ERROR(e_->Finish(run_id_, v1::RUN_STATUS_INCOMPLETE, nullptr,
-                               capped ? v1::INCOMPLETE_REASON_MAX_COMPLETION_TOKENS
-                                      : v1::INCOMPLETE_REASON_MAX_TOKENS)
+                               v1::INCOMPLETE_REASON_MAX_COMPLETION_TOKENS)
                         .status());
     return true;
   }
@@ -491,14 +491,20 @@ void RunEngine::Driver::SavePartialMessage() {
   if (!saved.ok()) LogWarning("orchestrator: run ", run_id_, ": ", saved.ToString());
 }
 
-absl::Status RunEngine::Driver::CloseMessage(const v1::Usage* usage) {
+absl::Status RunEngine::Driver::CloseMessage(const v1::Usage* usage, bool cut) {
   const int64_t now = e_->options_.clock->NowUnixSeconds();
   std::vector<v1::MessageContent> content;
   RETURN_IF_ERROR(ComposeContent(&content));
   message_->clear_content();
   for (v1::MessageContent& part : content) *message_->add_content() = std::move(part);
-  message_->set_status(v1::MESSAGE_STATUS_COMPLETED);
-  message_->set_completed_at(now);
+  if (cut) {  // the model stopped at its token limit, mid-answer
+    message_->set_status(v1::MESSAGE_STATUS_INCOMPLETE);
+    message_->set_incomplete_at(now);
+    message_->mutable_incomplete_details()->set_reason(v1::INCOMPLETE_REASON_MAX_TOKENS);
+  } else {
+    message_->set_status(v1::MESSAGE_STATUS_COMPLETED);
+    message_->set_completed_at(now);
+  }
   message_step_->set_status(v1::RUN_STEP_STATUS_COMPLETED);
   message_step_->set_completed_at(now);
   if (usage != nullptr) *message_step_->mutable_usage() = *usage;
@@ -506,7 +512,8 @@ absl::Status RunEngine::Driver::CloseMessage(const v1::Usage* usage) {
     RETURN_IF_ERROR(UpdateBody(c, kMessages, message_->id(), *message_));
     return SaveStep(c, *message_step_);
   }));
-  Emit(MessageEventOf("thread.message.completed", *message_));
+  Emit(MessageEventOf(cut ? "thread.message.incomplete" : "thread.message.completed",
+                      *message_));
   Emit(StepEventOf("thread.run.step.completed", *message_step_));
   message_.reset();
   message_step_.reset();

@@ -41,7 +41,9 @@ class RunEngine::Driver final : public model::ChatStreamObserver {
   model::ChatRequest MakeRequest(std::vector<model::ChatMessage> prompt) const;
   absl::StatusOr<bool> FinishTurn(const model::ChatResult& result);
   absl::Status OpenMessage();
-  absl::Status CloseMessage(const v1::Usage* usage);
+  // Completes the open message, or, when `cut` (the model hit its token
+  // limit), makes it incomplete with reason max_tokens.
+  absl::Status CloseMessage(const v1::Usage* usage, bool cut = false);
   // Stores the text streamed so far into the open message (before the run
   // fails or is cancelled, which marks it incomplete).
   void SavePartialMessage();

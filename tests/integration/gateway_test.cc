@@ -116,6 +116,11 @@ TEST_F(GatewayTest, BadRequestsAre400WithParam) {
   EXPECT_THAT(deep.body, HasSubstr("nests deeper"));
   Reply bad_order = Call("GET", "/v1/assistants?order=up");
   EXPECT_EQ(bad_order.status, 400);
+  for (const std::string path : {"/v1/assistants?limit=0", "/v1/files?limit=0"}) {
+    Reply zero = Call("GET", path);
+    EXPECT_EQ(zero.status, 400) << path;  // not "unset" (proto3's 0)
+    EXPECT_EQ(zero.json_body["error"]["param"], "limit") << path;
+  }
   EXPECT_EQ(bad_order.json_body["error"]["param"], "order");
 }
 

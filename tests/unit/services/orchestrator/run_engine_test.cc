@@ -354,6 +354,15 @@ TEST(RunEngineTest, TokenLimitsMakeTheRunIncomplete) {
   EXPECT_EQ(events.back().run().incomplete_details().reason(),
             v1::INCOMPLETE_REASON_MAX_COMPLETION_TOKENS);
   EXPECT_EQ(env.server->Requests()[0].body["max_tokens"], 256);
+  // The cut answer is kept, as an incomplete message (OpenAI's shape).
+  EXPECT_THAT(OrchestratorTestEnv::Names(events), ::testing::Contains("thread.message.incomplete"));
+  ASSERT_OK_AND_ASSIGN(auto messages, env.threads->ListMessages(kProject, t.id(), run.id(), {}));
+  ASSERT_EQ(messages.data.size(), 1u);
+  EXPECT_EQ(messages.data[0].status(), v1::MESSAGE_STATUS_INCOMPLETE);
+  EXPECT_EQ(messages.data[0].incomplete_details().reason(), v1::INCOMPLETE_REASON_MAX_TOKENS);
+  EXPECT_TRUE(messages.data[0].has_incomplete_at());
+  EXPECT_FALSE(messages.data[0].has_completed_at());
+  EXPECT_EQ(messages.data[0].content(0).text().value(), "cut off");
 
   // A prompt that can't fit max_prompt_tokens never reaches the model.
   const v1::Thread big = env.MakeThread(std::string(4000, 'x'));
