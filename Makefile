@@ -8,6 +8,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 GRPC_ADDR ?= 127.0.0.1:50051
+HTTP_ADDR ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 CONFORMANCE := tests/conformance
 
@@ -27,9 +28,9 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
 run: build
-	@echo "assistd: starting with embedded defaults (data in $(DATA_DIR), gRPC on $(GRPC_ADDR)); Ctrl-C stops it"
+	@echo "assistd: starting with embedded defaults (data in $(DATA_DIR), gRPC on $(GRPC_ADDR), OpenAI-compatible REST on http://$(HTTP_ADDR)/v1); Ctrl-C stops it"
 	@echo "assistd: try it from another shell: $(BUILD_DIR)/bin/assistctl --addr=$(GRPC_ADDR) health"
-	@exec $(BUILD_DIR)/bin/assistd --data_dir=$(DATA_DIR) --grpc_addr=$(GRPC_ADDR)
+	@exec $(BUILD_DIR)/bin/assistd --data_dir=$(DATA_DIR) --grpc_addr=$(GRPC_ADDR) --http_addr=$(HTTP_ADDR)
 
 test: build $(CONFORMANCE)/node_modules/.package-lock.json
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
