@@ -75,8 +75,12 @@ class FaissVectorIndex final : public VectorIndex {
     return n >= 4 * trained_size_;
   }
   // Rebuilds from live vectors: drops removed ones, and picks exact or IVF
-  // by size.
-  absl::Status RebuildLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // by size. Training and filling an IVF index takes seconds to a minute at
+  // scale, so it runs with mu_ released: searches and other writers go on
+  // with the old index meanwhile. Called with mu_ held exclusively, returns
+  // with it held again; a rebuild asked for while one runs is skipped (the
+  // running one catches up with what changed before it swaps).
+  absl::Status RebuildReleasingLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const VectorIndexOptions options_;
   mutable absl::Mutex mu_;
@@ -86,6 +90,7 @@ class FaissVectorIndex final : public VectorIndex {
   absl::flat_hash_map<int64_t, int64_t> position_ ABSL_GUARDED_BY(mu_);  // live id -> position
   int64_t max_id_ ABSL_GUARDED_BY(mu_) = -1;
   int64_t trained_size_ ABSL_GUARDED_BY(mu_) = 0;  // live vectors at the last IVF training
+  bool rebuilding_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 namespace {
@@ -142,7 +147,7 @@ absl::Status FaissVectorIndex::Add(absl::Span<const int64_t> ids,
     removed_.push_back(false);
     max_id_ = std::max(max_id_, id);
   }
-  if (NeedsRebuild()) return RebuildLocked();
+  if (NeedsRebuild()) return RebuildReleasingLock();
   return absl::OkStatus();
 }
 
@@ -155,35 +160,78 @@ absl::Status FaissVectorIndex::Remove(absl::Span<const int64_t> ids) {
     position_.erase(it);
   }
   const double dead = 1.0 - static_cast<double>(position_.size()) / std::max<size_t>(1, ids_.size());
-  if (dead >= kCompactAt) return RebuildLocked();
+  if (dead >= kCompactAt) return RebuildReleasingLock();
   return absl::OkStatus();
 }
 
-absl::Status FaissVectorIndex::RebuildLocked() {
+absl::Status FaissVectorIndex::RebuildReleasingLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  if (rebuilding_) return absl::OkStatus();
   const size_t d = static_cast<size_t>(options_.dimension);
+  // The live vectors as of now, in position order.
+  std::vector<int64_t> fresh_ids;
   std::vector<float> live;
-  std::vector<int64_t> live_ids;
   live.reserve(position_.size() * d);
   std::vector<float> row(d);
+  const size_t snapshot_end = ids_.size();
   try {
-    for (size_t pos = 0; pos < ids_.size(); ++pos) {
+    for (size_t pos = 0; pos < snapshot_end; ++pos) {
       if (removed_[pos]) continue;
       index_->reconstruct(static_cast<faiss_idx>(pos), row.data());
       live.insert(live.end(), row.begin(), row.end());
-      live_ids.push_back(ids_[pos]);
+      fresh_ids.push_back(ids_[pos]);
     }
-    const int64_t n = static_cast<int64_t>(live_ids.size());
-    auto fresh = NewFaissIndex(options_, n, live.data());
-    fresh->add(static_cast<faiss_idx>(n), live.data());
-    index_ = std::move(fresh);
-    if (IsApproximate()) trained_size_ = n;
   } catch (const faiss::FaissException& e) {
     return FaissError("rebuild", e);
   }
-  ids_ = live_ids;
-  removed_.assign(ids_.size(), false);
-  position_.clear();
-  for (size_t pos = 0; pos < ids_.size(); ++pos) position_[ids_[pos]] = static_cast<int64_t>(pos);
+  rebuilding_ = true;
+  mu_.WriterUnlock();
+  const int64_t n = static_cast<int64_t>(fresh_ids.size());
+  std::unique_ptr<faiss::Index> fresh;
+  absl::Status built;
+  try {
+    fresh = NewFaissIndex(options_, n, live.data());
+    fresh->add(static_cast<faiss_idx>(n), live.data());
+  } catch (const faiss::FaissException& e) {
+    built = FaissError("rebuild", e);
+  }
+  mu_.WriterLock();
+  rebuilding_ = false;
+  if (!built.ok()) return built;
+  // Catch up with the vectors added meanwhile; the ones removed meanwhile
+  // are no longer in position_ and become tombstones.
+  live.clear();
+  try {
+    for (size_t pos = snapshot_end; pos < ids_.size(); ++pos) {
+      if (removed_[pos]) continue;
+      index_->reconstruct(static_cast<faiss_idx>(pos), row.data());
+      live.insert(live.end(), row.begin(), row.end());
+      fresh_ids.push_back(ids_[pos]);
+    }
+    fresh->add(static_cast<faiss_idx>(live.size() / d), live.data());
+  } catch (const faiss::FaissException& e) {
+    return FaissError("rebuild", e);
+  }
+  absl::flat_hash_map<int64_t, int64_t> fresh_position;
+  std::vector<bool> fresh_removed(fresh_ids.size(), false);
+  for (size_t pos = 0; pos < fresh_ids.size(); ++pos) {
+    const int64_t id = fresh_ids[pos];
+    if (!position_.contains(id)) {
+      fresh_removed[pos] = true;
+      continue;
+    }
+    // An id removed and added again meanwhile is here twice: the later
+    // vector is the live one.
+    auto [it, inserted] = fresh_position.try_emplace(id, static_cast<int64_t>(pos));
+    if (!inserted) {
+      fresh_removed[it->second] = true;
+      it->second = static_cast<int64_t>(pos);
+    }
+  }
+  index_ = std::move(fresh);
+  if (IsApproximate()) trained_size_ = n;
+  ids_ = std::move(fresh_ids);
+  removed_ = std::move(fresh_removed);
+  position_ = std::move(fresh_position);
   return absl::OkStatus();
 }
 

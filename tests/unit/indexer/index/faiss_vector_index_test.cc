@@ -2,6 +2,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -104,6 +105,48 @@ TEST(FaissVectorIndexTest, SwitchesToIvfAndKeepsRecall) {
     }
   }
   EXPECT_GE(agree, 50 * 10 * 9 / 10);  // recall@10 >= 0.9
+}
+
+// The switch to IVF (and every retraining) builds the new index with the
+// lock released. Writers and readers that run meanwhile must leave it
+// exactly as if they had run before or after: every vector added is found,
+// no removed one comes back, none twice.
+TEST(FaissVectorIndexTest, ChangesDuringARebuildAreKept) {
+  ASSERT_OK_AND_ASSIGN(auto index, NewFaissVectorIndex(Options(/*approximate_threshold=*/2000)));
+  const std::vector<float> v = RandomUnitVectors(6000, 7);
+  auto rows = [&](int from, int n) {
+    return absl::MakeConstSpan(v).subspan(static_cast<size_t>(from) * kDim,
+                                          static_cast<size_t>(n) * kDim);
+  };
+  ASSERT_OK(index->Add(Range(0, 1900), rows(0, 1900)));
+  std::thread other([&] {
+    // Small writes while the big one below crosses the threshold.
+    for (int from = 4000; from < 6000; from += 50) {
+      ASSERT_OK(index->Add(Range(from, 50), rows(from, 50)));
+      ASSERT_OK(index->Remove(Range(from, 10)));
+      ASSERT_OK(index->Search(rows(from, 1), 5).status());
+    }
+  });
+  ASSERT_OK(index->Add(Range(1900, 2100), rows(1900, 2100)));  // rebuilds as IVF
+  other.join();
+
+  std::set<int64_t> expected;
+  for (int64_t id = 0; id < 4000; ++id) expected.insert(id);
+  for (int from = 4000; from < 6000; from += 50) {
+    for (int64_t id = from + 10; id < from + 50; ++id) expected.insert(id);
+  }
+  const std::vector<int64_t> ids = index->Ids();
+  EXPECT_EQ(std::set<int64_t>(ids.begin(), ids.end()), expected);
+  EXPECT_EQ(ids.size(), expected.size());  // none twice
+  EXPECT_EQ(index->size(), static_cast<int64_t>(expected.size()));
+  for (int64_t id : {int64_t{5}, int64_t{1950}, int64_t{4020}, int64_t{5990}}) {
+    ASSERT_OK_AND_ASSIGN(std::vector<float> back, index->Reconstruct(id));
+    EXPECT_EQ(back, std::vector<float>(rows(static_cast<int>(id), 1).begin(),
+                                       rows(static_cast<int>(id), 1).end()));
+  }
+  for (int64_t removed : {int64_t{4000}, int64_t{5959}}) {
+    EXPECT_FALSE(index->Reconstruct(removed).ok());
+  }
 }
 
 TEST(FaissVectorIndexTest, SavesAndLoadsExactlyAndDetectsCorruption) {
