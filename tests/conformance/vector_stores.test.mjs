@@ -297,13 +297,19 @@ describe('vector stores', { concurrency: true }, () => {
     assert.equal((await env.a.vectorStores.retrieve(store.id)).file_counts.completed, 5);
 
     // Cancel right after create: the batch either stops (cancelled) or had
-    // already finished; either way it ends in a terminal status.
+    // already finished, and then the cancel is a 400 (as for a finished
+    // run); either way it ends in a terminal status.
     const many = [];
     for (let i = 0; i < 4; i++) many.push((await upload(`c${i}.txt`, `${PUMP} ${i}`)).id);
     const toCancel = await env.a.vectorStores.fileBatches.create(store.id, { file_ids: many });
-    const cancelled = await env.a.vectorStores.fileBatches.cancel(toCancel.id, { vector_store_id: store.id });
-    assert.equal(cancelled.id, toCancel.id);
-    assert.ok(['in_progress', 'cancelled', 'completed'].includes(cancelled.status), cancelled.status);
+    try {
+      const cancelled = await env.a.vectorStores.fileBatches.cancel(toCancel.id, { vector_store_id: store.id });
+      assert.equal(cancelled.id, toCancel.id);
+      assert.ok(['in_progress', 'cancelled'].includes(cancelled.status), cancelled.status);
+    } catch (error) {
+      assert.ok(error instanceof OpenAI.BadRequestError, String(error));
+      assert.match(error.message, /already completed/);
+    }
     const end = await env.a.vectorStores.fileBatches.poll(store.id, toCancel.id, poll);
     assert.ok(['cancelled', 'completed'].includes(end.status), end.status);
     const counts = end.file_counts;
