@@ -26,6 +26,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <random>
 #include <string>
@@ -52,8 +53,10 @@ ABSL_FLAG(int, warmup, 20, "Untimed queries run first in each mode.");
 ABSL_FLAG(int, vocabulary, 50000, "Pseudo-words in the Zipf vocabulary.");
 ABSL_FLAG(double, zipf_exponent, 1.0, "Word rank r has weight 1/r^exponent.");
 ABSL_FLAG(int, batch_chunks, 512, "Chunks embedded and written per transaction.");
-ABSL_FLAG(int, embed_threads, 1,
-          "Threads that embed each batch (the service's ingestion workers embed on every core).");
+ABSL_FLAG(int, embed_threads, 1, "Threads that embed each batch.");
+ABSL_FLAG(bool, overlap_writes, false,
+          "Embed the next batch while the previous one is written, as two of the service's "
+          "ingestion workers overlap.");
 ABSL_FLAG(int, one_doc_adds, 5, "Single ~20-chunk documents added to the full store.");
 ABSL_FLAG(std::string, dir, "/tmp", "Where the temporary stores go.");
 
@@ -216,28 +219,47 @@ struct Phases {
 
 // Turns documents into rows and vectors, a batch at a time. Borrows the
 // store, which must outlive it. Not thread-safe.
+//
+// With --overlap_writes, a batch is embedded on a thread of its own while
+// the previous one is written, as two of the service's ingestion workers
+// overlap (one embeds its file while the other's transaction commits).
 class Ingester {
  public:
   explicit Ingester(Store* store) : store_(store) {}
+  ~Ingester() {
+    if (in_flight_.valid()) in_flight_.wait();
+  }
 
   // Chunks `text` (one page of a text file) into the pending batch.
   void AddDocument(const std::string& title, std::string text);
   // Embeds the pending chunks, writes them in one transaction, then adds
   // their vectors (the rows are the source of truth, so they go first).
+  // With --overlap_writes the batch is only started here; Drain() finishes.
   absl::Status Flush();
+  // Writes the batch still being embedded, if any.
+  absl::Status Drain();
 
   int64_t chunks() const { return next_chunk_id_; }  // including pending ones
   int64_t docs() const { return next_doc_id_; }
-  size_t pending() const { return ids_.size(); }
+  size_t pending() const { return pending_.ids.size(); }
   const Phases& phases() const { return phases_; }
 
  private:
-  // The pending chunks' vectors, on --embed_threads threads.
-  absl::StatusOr<std::vector<float>> EmbedBatch() const;
+  struct Batch {
+    std::vector<int64_t> ids, doc_ids;
+    std::vector<std::string> titles, texts, embed_inputs;
+    absl::StatusOr<std::vector<float>> vectors;
+    double embed_s = 0;
+  };
+  // The batch's vectors, on --embed_threads threads.
+  absl::StatusOr<std::vector<float>> Embed(const std::vector<std::string>& inputs) const;
+  void EmbedInto(Batch& b) const;
+  // One transaction for the rows, then the vectors.
+  absl::Status Write(Batch& b);
 
   Store* const store_;
-  std::vector<int64_t> ids_, doc_ids_;
-  std::vector<std::string> titles_, texts_, embed_inputs_;
+  Batch pending_;
+  std::future<Batch> in_flight_;
   int64_t next_chunk_id_ = 0;
   int64_t next_doc_id_ = 0;
   Phases phases_;
@@ -251,19 +273,19 @@ void Ingester::AddDocument(const std::string& title, std::string text) {
   std::vector<chunk::Chunk> chunks = chunk::ChunkDocument(doc, chunk::ChunkingOptions{});
   const int64_t doc_id = next_doc_id_++;
   for (chunk::Chunk& ch : chunks) {
-    ids_.push_back(next_chunk_id_++);
-    doc_ids_.push_back(doc_id);
-    titles_.push_back(title);
-    embed_inputs_.push_back(absl::StrCat(title, "\n", ch.text));
-    texts_.push_back(std::move(ch.text));
+    pending_.ids.push_back(next_chunk_id_++);
+    pending_.doc_ids.push_back(doc_id);
+    pending_.titles.push_back(title);
+    pending_.embed_inputs.push_back(absl::StrCat(title, "\n", ch.text));
+    pending_.texts.push_back(std::move(ch.text));
   }
   phases_.chunk += Now() - start;
 }
 
-absl::StatusOr<std::vector<float>> Ingester::EmbedBatch() const {
+absl::StatusOr<std::vector<float>> Ingester::Embed(const std::vector<std::string>& inputs) const {
   const size_t threads = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_embed_threads)));
-  const size_t n = embed_inputs_.size();
-  if (threads == 1) return store_->embedder->Embed(embed_inputs_);
+  const size_t n = inputs.size();
+  if (threads == 1) return store_->embedder->Embed(inputs);
   const size_t d = static_cast<size_t>(store_->embedder->dimension());
   std::vector<float> out(n * d);
   std::vector<absl::Status> status(threads);
@@ -272,7 +294,7 @@ absl::StatusOr<std::vector<float>> Ingester::EmbedBatch() const {
     workers.emplace_back([&, t] {
       const size_t from = n * t / threads, to = n * (t + 1) / threads;
       absl::StatusOr<std::vector<float>> v = store_->embedder->Embed(
-          std::vector<std::string>(embed_inputs_.begin() + from, embed_inputs_.begin() + to));
+          std::vector<std::string>(inputs.begin() + from, inputs.begin() + to));
       if (!v.ok()) {
         status[t] = v.status();
         return;
@@ -285,32 +307,57 @@ absl::StatusOr<std::vector<float>> Ingester::EmbedBatch() const {
   return out;
 }
 
+void Ingester::EmbedInto(Batch& b) const {
+  const double start = Now();
+  b.vectors = Embed(b.embed_inputs);
+  b.embed_s = Now() - start;
+}
+
 absl::Status Ingester::Flush() {
-  if (ids_.empty()) return absl::OkStatus();
-  const double t0 = Now();
-  ASSIGN_OR_RETURN(std::vector<float> vectors, EmbedBatch());
+  if (pending_.ids.empty()) return absl::OkStatus();
+  Batch batch = std::move(pending_);
+  pending_ = Batch();
+  if (!absl::GetFlag(FLAGS_overlap_writes)) {
+    EmbedInto(batch);
+    return Write(batch);
+  }
+  RETURN_IF_ERROR(Drain());
+  in_flight_ = std::async(std::launch::async, [this, b = std::move(batch)]() mutable {
+    EmbedInto(b);
+    return std::move(b);
+  });
+  return absl::OkStatus();
+}
+
+absl::Status Ingester::Drain() {
+  if (!in_flight_.valid()) return absl::OkStatus();
+  Batch batch = in_flight_.get();
+  return Write(batch);
+}
+
+absl::Status Ingester::Write(Batch& b) {
+  if (!b.vectors.ok()) return b.vectors.status();
+  const std::vector<float>& vectors = *b.vectors;
   const double t1 = Now();
   const size_t d = static_cast<size_t>(store_->embedder->dimension());
   RETURN_IF_ERROR(store_->db->Write([&](Connection& c) -> absl::Status {
-    for (size_t i = 0; i < ids_.size(); ++i) {
+    for (size_t i = 0; i < b.ids.size(); ++i) {
       ASSIGN_OR_RETURN(Statement * st, c.Prepare(kInsertChunk));
       const sqlite::Blob embedding{absl::string_view(
           reinterpret_cast<const char*>(vectors.data() + i * d), d * sizeof(float))};
-      RETURN_IF_ERROR(st->BindAll(ids_[i], doc_ids_[i], embedding, titles_[i], texts_[i]));
+      RETURN_IF_ERROR(st->BindAll(b.ids[i], b.doc_ids[i], embedding, b.titles[i], b.texts[i]));
       RETURN_IF_ERROR(st->Run());
-      RETURN_IF_ERROR(store_->keyword.Insert(c, ids_[i], titles_[i], texts_[i]));
+      RETURN_IF_ERROR(store_->keyword.Insert(c, b.ids[i], b.titles[i], b.texts[i]));
     }
     return absl::OkStatus();
   }));
   const double t2 = Now();
-  RETURN_IF_ERROR(store_->vectors->Add(ids_, vectors));
+  RETURN_IF_ERROR(store_->vectors->Add(b.ids, vectors));
   const double t3 = Now();
-  phases_.embed += t1 - t0;
+  phases_.embed += b.embed_s;
   phases_.sqlite += t2 - t1;
   phases_.vectors += t3 - t2;
   phases_.slowest_add = std::max(phases_.slowest_add, t3 - t2);
-  for (auto* v : {&ids_, &doc_ids_}) v->clear();
-  for (auto* v : {&titles_, &texts_, &embed_inputs_}) v->clear();
   return absl::OkStatus();
 }
 
@@ -339,6 +386,7 @@ absl::StatusOr<double> Build(Ingester& in, ZipfText& text, int64_t target) {
     }
   }
   RETURN_IF_ERROR(in.Flush());
+  RETURN_IF_ERROR(in.Drain());
   return generating;
 }
 
@@ -420,6 +468,7 @@ absl::Status MeasureOneDocAdds(Ingester& in, ZipfText& text, Row& row) {
     const double start = Now();
     in.AddDocument(title, std::move(body));
     RETURN_IF_ERROR(in.Flush());
+    RETURN_IF_ERROR(in.Drain());
     row.one_doc_ms.push_back((Now() - start) * 1e3);
     row.one_doc_faiss_ms.push_back((in.phases().vectors - faiss_before) * 1e3);
     row.one_doc_chunks = static_cast<int>(in.chunks() - before);
