@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "indexer/index/vector_index.h"
 
@@ -119,6 +120,12 @@ std::unique_ptr<faiss::Index> NewFaissIndex(const VectorIndexOptions& o, int64_t
   return ivf;
 }
 
+void LogIfFailed(const absl::Status& rebuild) {
+  if (!rebuild.ok()) {
+    LogWarning("vector index: rebuild failed (kept the old index): ", rebuild.ToString());
+  }
+}
+
 absl::Status FaissError(const char* what, const faiss::FaissException& e) {
   return absl::InternalError(absl::StrCat("faiss ", what, ": ", e.what()));
 }
@@ -147,7 +154,8 @@ absl::Status FaissVectorIndex::Add(absl::Span<const int64_t> ids,
     removed_.push_back(false);
     max_id_ = std::max(max_id_, id);
   }
-  if (NeedsRebuild()) return RebuildReleasingLock();
+  // The vectors are in: a failed rebuild leaves the index as it was, usable.
+  if (NeedsRebuild()) LogIfFailed(RebuildReleasingLock());
   return absl::OkStatus();
 }
 
@@ -160,7 +168,7 @@ absl::Status FaissVectorIndex::Remove(absl::Span<const int64_t> ids) {
     position_.erase(it);
   }
   const double dead = 1.0 - static_cast<double>(position_.size()) / std::max<size_t>(1, ids_.size());
-  if (dead >= kCompactAt) return RebuildReleasingLock();
+  if (dead >= kCompactAt) LogIfFailed(RebuildReleasingLock());
   return absl::OkStatus();
 }
 
@@ -191,8 +199,8 @@ absl::Status FaissVectorIndex::RebuildReleasingLock() ABSL_NO_THREAD_SAFETY_ANAL
   try {
     fresh = NewFaissIndex(options_, n, live.data());
     fresh->add(static_cast<faiss_idx>(n), live.data());
-  } catch (const faiss::FaissException& e) {
-    built = FaissError("rebuild", e);
+  } catch (const std::exception& e) {  // also bad_alloc: the lock must be retaken
+    built = absl::InternalError(absl::StrCat("faiss rebuild: ", e.what()));
   }
   mu_.WriterLock();
   rebuilding_ = false;

@@ -45,21 +45,40 @@ absl::Status CheckFileId(absl::string_view id) {
   return ValidateId(id, IdKind::kFile, "file_id");
 }
 
-// Reads the header message, then streams chunks into the store.
+// Reads the header message, then streams chunks into the store. Nothing is
+// committed from a stream that was cancelled, or that lacks the `end` its
+// header promised: a cut stream also ends with Read() returning false.
 absl::StatusOr<FileRecord> ReceiveUpload(FileStore* store, const std::string& project,
+                                         grpc::ServerContext* ctx,
                                          grpc::ServerReader<v1::UploadRequest>* reader) {
   v1::UploadRequest msg;
   if (!reader->Read(&msg) || !msg.has_header()) {
     return absl::InvalidArgumentError(
         "Invalid 'header': the first upload message must be the header.");
   }
+  const bool end_marker = msg.header().end_marker();
   ASSIGN_OR_RETURN(UploadHeader header, FromProto(msg.header()));
   ASSIGN_OR_RETURN(auto upload, store->BeginUpload(project, std::move(header)));
+  int64_t received = 0;
+  bool ended = false;
   while (reader->Read(&msg)) {
+    if (ended) return absl::InvalidArgumentError("Invalid 'end': it must be the last message.");
+    if (msg.has_end()) {
+      if (msg.end().bytes() != received) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Invalid 'end.bytes': ", msg.end().bytes(), ", but ", received, " bytes arrived."));
+      }
+      ended = true;
+      continue;
+    }
     if (!msg.has_chunk()) {
       return absl::InvalidArgumentError("Invalid 'header': sent more than once.");
     }
+    received += static_cast<int64_t>(msg.chunk().size());
     RETURN_IF_ERROR(upload->Append(msg.chunk()));
+  }
+  if (ctx->IsCancelled() || (end_marker && !ended)) {
+    return absl::CancelledError("The upload was cut short; nothing was stored.");
   }
   return upload->Commit();
 }
@@ -71,7 +90,7 @@ grpc::Status FilesService::Upload(grpc::ServerContext* ctx,
                                   v1::File* file) {
   absl::StatusOr<std::string> project = ProjectOf(*ctx);
   if (!project.ok()) return ToGrpcStatus(project.status());
-  absl::StatusOr<FileRecord> record = ReceiveUpload(store_, *project, reader);
+  absl::StatusOr<FileRecord> record = ReceiveUpload(store_, *project, ctx, reader);
   if (!record.ok()) return ToGrpcStatus(record.status());
   if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
   ToProto(*record, file);

@@ -32,14 +32,14 @@ RouteHandler ContentRoute(const RouteEnv* env) {
     out->content_type = "application/octet-stream";
     if (!(*stream)->has_first) return;  // an empty file
     out->stream = [stream = *std::move(stream)](BodyWriter& writer) {
-      // A failure after the first piece can only cut the body short: the
-      // status line went out already.
+      // A failure after the first piece can only cut the body short (the
+      // status line went out already): it must look cut to the client.
       v1::FileChunk& chunk = stream->first;
       do {
-        if (!writer.Write(chunk.data())) return;
+        if (!writer.Write(chunk.data())) return false;
       } while (stream->reader->Read(&chunk));
-      stream->reader->Finish();
       stream->finished = true;
+      return stream->reader->Finish().ok();
     };
   };
 }

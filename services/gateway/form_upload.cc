@@ -48,7 +48,12 @@ class Spool final {
   }
   ~Spool() { close(fd_); }
 
-  absl::Status Append(absl::string_view data) {
+  absl::Status Append(absl::string_view data, size_t max_bytes) {
+    size_ += data.size();
+    if (size_ > max_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("File is too large: the limit is ", max_bytes, " bytes."));
+    }
     while (!data.empty()) {
       const ssize_t n = write(fd_, data.data(), data.size());
       if (n < 0 && errno == EINTR) continue;
@@ -74,6 +79,7 @@ class Spool final {
  private:
   explicit Spool(int fd) : fd_(fd) {}
   const int fd_;
+  size_t size_ = 0;
 };
 
 class FormUpload final {
@@ -123,6 +129,7 @@ class FormUpload final {
   v1::File file_;
   bool finished_ = false;
   std::string pending_;
+  int64_t sent_ = 0;  // bytes sent in chunks
   absl::Status error_;
 };
 
@@ -172,6 +179,11 @@ bool FormUpload::OnPart(const MultipartPart& part) {
     return Fail(absl::InvalidArgumentError(
         absl::StrCat("Invalid '", part.name, "': sent more than once.")));
   }
+  // Once streaming, the header went out: a later field could not apply.
+  if (writer_ != nullptr) {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+        "Invalid '", part.name, "': form fields must come before 'file' when 'purpose' does.")));
+  }
   field_ = &fields_[part.name];
   return true;
 }
@@ -179,7 +191,7 @@ bool FormUpload::OnPart(const MultipartPart& part) {
 bool FormUpload::OnData(absl::string_view data) {
   if (in_file_) {
     if (spool_ == nullptr) return Send(data);
-    absl::Status appended = spool_->Append(data);
+    absl::Status appended = spool_->Append(data, env_.max_spool_bytes);
     return appended.ok() || Fail(appended);
   }
   if (field_ == nullptr) return true;  // preamble
@@ -231,6 +243,7 @@ absl::Status FormUpload::Open() {
   if (!env_.streams->Add(&client_)) return absl::UnavailableError("The server is shutting down.");
   tracked_ = true;
   writer_ = v1::FileService::NewStub(channel)->Upload(&client_, &file_);
+  header.set_end_marker(true);  // a cut stream must never be stored
   v1::UploadRequest first;
   *first.mutable_header() = std::move(header);
   if (!writer_->Write(first)) return EndCall();
@@ -253,6 +266,7 @@ bool FormUpload::Send(absl::string_view data) {
 bool FormUpload::Write(absl::string_view chunk) {
   v1::UploadRequest message;
   message.set_chunk(std::string(chunk));
+  sent_ += static_cast<int64_t>(chunk.size());
   if (writer_->Write(message)) return true;
   // The service ended the call (e.g. the file is too large): its status.
   absl::Status status = EndCall();
@@ -261,6 +275,12 @@ bool FormUpload::Write(absl::string_view chunk) {
 
 absl::StatusOr<v1::File> FormUpload::Finish() {
   if (!pending_.empty() && !Write(pending_)) return error_;
+  v1::UploadRequest end;
+  end.mutable_end()->set_bytes(sent_);
+  if (!writer_->Write(end)) {
+    absl::Status status = EndCall();
+    return status.ok() ? absl::InternalError("The upload ended early.") : status;
+  }
   writer_->WritesDone();
   RETURN_IF_ERROR(EndCall());
   return file_;

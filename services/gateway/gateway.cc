@@ -102,6 +102,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
   impl->env.streams = &impl->streams;
   impl->env.max_json_depth = impl->options.max_json_depth;
   impl->env.call_timeout = impl->options.call_timeout;
+  impl->env.max_spool_bytes = impl->options.http.max_upload_bytes;
   AddAssistantRoutes(&impl->env, &impl->router);
   AddThreadRoutes(&impl->env, &impl->router);
   AddRunRoutes(&impl->env, &impl->router);

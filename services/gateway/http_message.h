@@ -77,8 +77,11 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   // When set, the body is streamed with chunked encoding instead: called
-  // once, on the server's worker thread, after the headers went out.
-  std::function<void(BodyWriter&)> stream;
+  // once, on the server's worker thread, after the headers went out. It
+  // returns false when the body is incomplete (its source failed): the
+  // connection is then dropped without the final chunk, so the client sees
+  // a cut body, not a complete one.
+  std::function<bool(BodyWriter&)> stream;
 
   void SetHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

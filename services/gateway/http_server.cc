@@ -12,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -58,9 +59,22 @@ class ElasticPool final : public httplib::TaskQueue {
     state_->tasks.push_back(std::move(fn));
     if (state_->idle_threads < state_->tasks.size() && state_->threads < state_->max_threads) {
       ++state_->threads;
-      // The thread shares the state: it may still be unlocking the mutex
-      // after shutdown() returned and the pool is gone.
-      std::thread([state = state_] { state->Work(); }).detach();
+      try {
+        // The thread shares the state: it may still be unlocking the mutex
+        // after shutdown() returned and the pool is gone.
+        std::thread([state = state_] { state->Work(); }).detach();
+      } catch (const std::system_error&) {
+        // Out of threads (e.g. a pids limit): the task waits for a running
+        // one. With none, it runs here, on the accept loop.
+        --state_->threads;
+        if (state_->threads == 0) {
+          std::function<void()> task = std::move(state_->tasks.back());
+          state_->tasks.pop_back();
+          state_->mu.Unlock();
+          task();
+          state_->mu.Lock();
+        }
+      }
     }
   }
 
@@ -111,41 +125,76 @@ void ElasticPool::State::Work() {
 // The body of a request whose handler reads it as it arrives.
 class StreamedBody final : public BodyReader {
  public:
-  explicit StreamedBody(const httplib::ContentReader& reader) : reader_(reader) {}
+  // Bytes past a handler's cap (or of a body no handler read) that are read
+  // and dropped so the connection can serve its next request; beyond that
+  // the connection is closed instead (closing with unread input makes the
+  // kernel reset it, which can lose the response in flight).
+  static constexpr uint64_t kDrainLimit = uint64_t{64} << 20;
+
+  // `content_length` is the request's Content-Length header ("" if none).
+  StreamedBody(const httplib::ContentReader& reader, const std::string& content_length)
+      : reader_(reader) {
+    uint64_t length = 0;
+    if (absl::SimpleAtoi(content_length, &length)) declared_ = length;
+  }
 
   absl::Status ReadAll(size_t max_bytes, std::string* out) override {
     if (absl::Status status = Start(); !status.ok()) return status;
+    // Too large to drain: refused before reading.
+    if (declared_ > max_bytes + kDrainLimit) return TooLarge(max_bytes);
     bool too_large = false;
+    uint64_t dropped = 0;
     const bool ok = reader_([&](const char* data, size_t size) {
-      if (out->size() + size > max_bytes) {
+      if (too_large || out->size() + size > max_bytes) {
         too_large = true;
-        return false;
+        dropped += size;
+        return dropped <= kDrainLimit;
       }
       out->append(data, size);
       return true;
     });
-    if (too_large) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("Request body too large; the limit is ", max_bytes, " bytes."));
-    }
+    complete_ = ok;
+    if (too_large) return TooLarge(max_bytes);
     return Finish(ok);
   }
 
   absl::Status ReadStream(const std::function<bool(absl::string_view)>& on_data) override {
     if (absl::Status status = Start(); !status.ok()) return status;
     bool stopped = false;
+    uint64_t dropped = 0;
     const bool ok = reader_([&](const char* data, size_t size) {
+      if (stopped) {  // the rest is dropped, so the connection stays usable
+        dropped += size;
+        return dropped <= kDrainLimit;
+      }
       stopped = !on_data(absl::string_view(data, size));
-      return !stopped;
+      return true;
     });
+    complete_ = ok;
     if (stopped) return absl::CancelledError("stopped reading the body");
     return Finish(ok);
   }
 
-  // True once the whole body was read.
-  bool complete() const { return complete_; }
+  // For a body nobody read (the request was refused before): reads and
+  // drops it if it is small enough. True when the whole body has been read.
+  bool DrainUnread() {
+    if (read_) return complete_;
+    read_ = true;
+    if (declared_ > kDrainLimit) return false;
+    uint64_t dropped = 0;
+    complete_ = reader_([&](const char*, size_t size) {
+      dropped += size;
+      return dropped <= kDrainLimit;
+    });
+    return complete_;
+  }
 
  private:
+  static absl::Status TooLarge(size_t max_bytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("Request body too large; the limit is ", max_bytes, " bytes."));
+  }
+
   absl::Status Start() {
     if (read_) return absl::FailedPreconditionError("The request body was already read.");
     read_ = true;
@@ -158,9 +207,26 @@ class StreamedBody final : public BodyReader {
   }
 
   const httplib::ContentReader& reader_;
+  uint64_t declared_ = 0;
   bool read_ = false;
   bool complete_ = false;
 };
+// Not httplib's default socket options, which set SO_REUSEPORT on Linux: a
+// second assistd would then bind the same address and take half the clients.
+void ReuseAddress(socket_t sock) {
+  int yes = 1;
+  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
+
+int PortOf(const sockaddr_storage& address) {
+  if (address.ss_family == AF_INET) {
+    return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+  }
+  if (address.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+  }
+  return -1;
+}
 
 // httplib's content reader parses a multipart body itself when the request
 // says multipart/form-data (and refuses one that ends at the close
@@ -170,8 +236,8 @@ class StreamedBody final : public BodyReader {
 // which httplib hands out as const.
 void HideMultipart(const httplib::Request& req) {
   auto& headers = const_cast<httplib::Request&>(req).headers;
-  auto it = headers.find("Content-Type");
-  if (it != headers.end() && req.is_multipart_form_data()) {
+  while (req.is_multipart_form_data()) {  // every Content-Type header, if repeated
+    auto it = headers.find("Content-Type");
     std::string value = std::move(it->second);
     headers.erase(it);
     headers.emplace("X-Original-Content-Type", std::move(value));
@@ -203,7 +269,7 @@ void ToHttplib(HttpResponse response, httplib::Response& res) {
       response.content_type,
       [stream = std::move(response.stream)](size_t, httplib::DataSink& sink) {
         SinkWriter writer(&sink);
-        stream(writer);
+        if (!stream(writer)) return false;  // httplib drops the connection
         sink.done();
         return true;
       });
@@ -224,13 +290,9 @@ absl::StatusOr<std::pair<std::string, int>> SplitAddress(const std::string& addr
   return std::make_pair(host, port);
 }
 
-// Ends the reading side of this server's client connections (TCP sockets
-// of this process connected on local port `port`). httplib 0.11 keeps a
-// kept-alive connection waiting for its next request until the keep-alive
-// timeout, even after stop(), and has no list of them; every SDK client
-// holds one, so a stop would wait seconds. Requests being answered still
-// get their response: only reads end.
-void EndReading(int port) {
+// Calls `fn(fd, peer_port)` for each TCP socket of this process connected on
+// local port `port` (httplib keeps no list of its connections).
+void ForEachConnection(int port, const std::function<void(int fd, int peer_port)>& fn) {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
     int fd = -1;
@@ -241,14 +303,26 @@ void EndReading(int port) {
         getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
       continue;  // not a connected socket
     }
-    int local_port = -1;
-    if (local.ss_family == AF_INET) {
-      local_port = ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
-    } else if (local.ss_family == AF_INET6) {
-      local_port = ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
-    }
-    if (local_port == port) ::shutdown(fd, SHUT_RD);
+    if (PortOf(local) == port) fn(fd, PortOf(peer));
   }
+}
+
+// Ends the reading side of this server's client connections. httplib 0.11
+// keeps a kept-alive connection waiting for its next request until the
+// keep-alive timeout, even after stop(); every SDK client holds one, so a
+// stop would wait seconds. Requests being answered still get their
+// response: only reads end.
+void EndReading(int port) {
+  ForEachConnection(port, [](int fd, int) { ::shutdown(fd, SHUT_RD); });
+}
+
+// Makes httplib close the connection of the client at `peer_port` once
+// the current response is written: its next read sees end-of-file. (A
+// "Connection: close" response header does not close it in httplib 0.11.)
+void CloseAfterResponse(int port, int peer_port) {
+  ForEachConnection(port, [peer_port](int fd, int peer) {
+    if (peer == peer_port) ::shutdown(fd, SHUT_RD);
+  });
 }
 
 }  // namespace
@@ -287,19 +361,24 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
     ToHttplib(std::move(response), res);
   };
   const httplib::Server::HandlerWithContentReader serve_streamed =
-      [handler](const httplib::Request& req, httplib::Response& res,
-                const httplib::ContentReader& reader) {
+      [handler, raw](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) {
         HttpRequest request = FromHttplib(req);
         HideMultipart(req);
-        StreamedBody body(reader);
+        StreamedBody body(reader, req.get_header_value("Content-Length"));
         request.body_reader = &body;
         HttpResponse response;
         handler(request, &response);
-        // The unread rest of the body would be parsed as the next request.
-        if (!body.complete()) response.SetHeader("Connection", "close");
+        // An unread rest would be parsed as the next request: drop it, or
+        // close the connection when it is too large or cut mid-way.
+        if (!body.DrainUnread()) CloseAfterResponse(raw->port, req.remote_port);
         ToHttplib(std::move(response), res);
       };
-  impl->server.Post(".*", serve_streamed);
+  // Every method with a body gets a content reader, so no body is read
+  // before the gateway has routed and authenticated the request, and none
+  // past the handler's cap.
+  impl->server.Post(".*", serve_streamed).Put(".*", serve_streamed);
+  impl->server.Patch(".*", serve_streamed).Delete(".*", serve_streamed);
   impl->server.Get(".*", serve).Post(".*", serve).Put(".*", serve);
   impl->server.Patch(".*", serve).Delete(".*", serve);
   // Called for every status >= 400; only responses the library made itself
@@ -331,7 +410,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   // backlog can be raised after the bind.
   std::atomic<int> listen_fd{-1};
   impl->server.set_socket_options([&listen_fd](socket_t sock) {
-    httplib::default_socket_options(sock);
+    ReuseAddress(sock);
     listen_fd = sock;
   });
   const auto& [host, port] = *address;
@@ -340,8 +419,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   if (impl->port <= 0) {
     return absl::UnavailableError(absl::StrCat("cannot bind HTTP address ", options.addr));
   }
-  impl->server.set_socket_options(httplib::default_socket_options);
   if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);  // Linux: re-listen sets the backlog
+  impl->server.set_socket_options(ReuseAddress);
   impl->thread = std::thread([raw] {
     raw->server.listen_after_bind();
     raw->listen_returned = true;

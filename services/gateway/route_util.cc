@@ -230,6 +230,7 @@ void ReplyRunStream(const RouteEnv& env, const RequestContext& ctx, const OpenRu
   out->SetHeader("cache-control", "no-cache");
   out->stream = [state = *std::move(state)](BodyWriter& writer) {
     ForwardRunStream(*state, writer);
+    return true;  // errors went out as an in-stream error event
   };
 }
 

@@ -58,6 +58,9 @@ struct RouteEnv {
   int max_json_depth = 64;
   // Time limit of one unary gRPC call.
   absl::Duration call_timeout = absl::Seconds(60);
+  // Largest upload spooled to disk while a form's `purpose` is awaited (the
+  // file store applies its own limit to what it receives).
+  size_t max_spool_bytes = size_t{513} << 20;
 };
 
 // The request body as JSON (null when empty). InvalidArgument in OpenAI's

@@ -220,6 +220,45 @@ TEST_F(FilesServiceTest, RejectsBadUploadsWithClearErrors) {
   EXPECT_TRUE(std::filesystem::is_empty(dir_.File("data/blobs/tmp")));
 }
 
+// A stream whose header promised an `end` message and that ends without
+// one was cut short (the REST gateway's client went away): nothing is stored.
+TEST_F(FilesServiceTest, AnUploadWithoutItsPromisedEndStoresNothing) {
+  Start(/*max_upload=*/1 << 20);
+  auto send = [&](bool with_end, int64_t end_bytes, v1::File* file) {
+    grpc::ClientContext ctx;
+    Context(&ctx, "p");
+    auto writer = stub_->Upload(&ctx, file);
+    v1::UploadRequest req;
+    req.mutable_header()->set_filename("cut.txt");
+    req.mutable_header()->set_purpose("assistants");
+    req.mutable_header()->set_end_marker(true);
+    writer->Write(req);
+    req.set_chunk("half of it");
+    writer->Write(req);
+    if (with_end) {
+      req.mutable_end()->set_bytes(end_bytes);
+      writer->Write(req);
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  };
+  v1::File file;
+  grpc::Status cut = send(/*with_end=*/false, 0, &file);
+  EXPECT_EQ(cut.error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_THAT(cut.error_message(), HasSubstr("nothing was stored"));
+  grpc::Status wrong = send(/*with_end=*/true, 99, &file);
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(wrong.error_message(), HasSubstr("end.bytes"));
+  ASSERT_TRUE(send(/*with_end=*/true, 10, &file).ok());
+  EXPECT_EQ(file.bytes(), 10);
+  grpc::ClientContext ctx;
+  Context(&ctx, "p");
+  v1::ListFilesRequest list;
+  v1::ListFilesResponse listed;
+  ASSERT_TRUE(stub_->ListFiles(&ctx, list, &listed).ok());
+  EXPECT_EQ(listed.data_size(), 1);  // only the complete one
+}
+
 TEST_F(FilesServiceTest, UnsupportedAndEncryptedFilesSayWhy) {
   v1::File bin, enc;
   ASSERT_TRUE(Upload("blob.bin", std::string("\x00\x01\x02\xff\xfe", 5), &bin).ok());
