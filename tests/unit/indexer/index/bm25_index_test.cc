@@ -1,0 +1,149 @@
+// Bm25Index against SQLite FTS5 itself: the same chunks in an FTS5 table
+// (the columns and tokenizer of keyword_index.cc) and in the index, some
+// removed from both, then random OR queries: the top k must have FTS5's
+// bm25() scores, and the same chunks wherever scores are not tied.
+#include "indexer/index/bm25_index.h"
+
+#include <sqlite3.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "indexer/index/fts5_tokenizer.h"
+#include "indexer/index/keyword_query.h"
+#include "tests/util/status_matchers.h"
+
+namespace assistd::index {
+namespace {
+
+constexpr double kTitleWeight = 3.0;
+
+// Words with stems in common, case and diacritics, so tokenizing matters.
+const std::vector<std::string>& Vocabulary() {
+  static const auto* const words = [] {
+    auto* w = new std::vector<std::string>{"pump", "pumps", "pumping", "Valve", "valves",
+                                           "café", "cafe", "naïve", "Seal", "sealing"};
+    for (int i = 0; i < 300; ++i) w->push_back(absl::StrCat("w", i));
+    return w;
+  }();
+  return *words;
+}
+
+std::string Words(std::mt19937& rng, int n) {
+  // Zipf-like: low ranks far more often.
+  std::vector<std::string> out;
+  const auto& v = Vocabulary();
+  for (int i = 0; i < n; ++i) {
+    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+    out.push_back(v[static_cast<size_t>(std::pow(u, 2.5) * (v.size() - 1))]);
+  }
+  return absl::StrJoin(out, " ");
+}
+
+class Bm25IndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK);
+    Exec("CREATE VIRTUAL TABLE f USING fts5(title, text, "
+         "tokenize='porter unicode61 remove_diacritics 2')");
+    ASSERT_OK_AND_ASSIGN(tokenizer_, Fts5TextTokenizer::Create(db_));
+  }
+  void TearDown() override {
+    tokenizer_.reset();
+    sqlite3_close(db_);
+  }
+
+  void Exec(const std::string& sql) {
+    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db_);
+  }
+
+  void Insert(int64_t id, const std::string& title, const std::string& text) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "INSERT INTO f(rowid, title, text) VALUES(?, ?, ?)", -1, &st,
+                       nullptr);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, title.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, text.c_str(), -1, SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    ASSERT_OK(index_.Add(id, tokenizer_->Tokenize(title, false),
+                         tokenizer_->Tokenize(text, false)));
+  }
+
+  std::vector<ScoredId> Fts5Top(const std::vector<std::string>& terms, int k) {
+    sqlite3_stmt* st = nullptr;
+    const std::string sql = absl::StrCat("SELECT rowid, bm25(f, ", kTitleWeight,
+                                         ", 1.0) AS s FROM f WHERE f MATCH ? ORDER BY s LIMIT ?");
+    sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr);
+    const std::string match = MatchExpression(terms);
+    sqlite3_bind_text(st, 1, match.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, k);
+    std::vector<ScoredId> out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      out.push_back({sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1)});
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+
+  std::vector<ScoredId> IndexTop(const std::vector<std::string>& terms, int k) {
+    std::vector<std::string> tokens;
+    for (const std::string& t : terms) {
+      for (std::string& token : tokenizer_->Tokenize(t, true)) tokens.push_back(token);
+    }
+    return index_.Search(tokens, k);
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<Fts5TextTokenizer> tokenizer_;
+  Bm25Index index_{Bm25Options{kTitleWeight, 1.0}};
+};
+
+TEST_F(Bm25IndexTest, TokensAreFts5s) {
+  EXPECT_EQ(tokenizer_->Tokenize("Pumping CAFÉ naïve valves", false),
+            (std::vector<std::string>{"pump", "cafe", "naiv", "valv"}));
+}
+
+TEST_F(Bm25IndexTest, TopKMatchesFts5Bm25) {
+  std::mt19937 rng(11);
+  std::map<int64_t, std::pair<std::string, std::string>> docs;
+  for (int64_t id = 1; id <= 3000; ++id) {
+    docs[id] = {Words(rng, 3), Words(rng, 20 + static_cast<int>(rng() % 200))};
+    Insert(id, docs[id].first, docs[id].second);
+  }
+  for (int64_t id = 5; id <= 3000; id += 7) {  // remove some from both
+    Exec(absl::StrCat("DELETE FROM f WHERE rowid = ", id));
+    ASSERT_OK(index_.Remove(id, tokenizer_->Tokenize(docs[id].first, false),
+                            tokenizer_->Tokenize(docs[id].second, false)));
+  }
+  int compared = 0;
+  for (int q = 0; q < 200; ++q) {
+    std::vector<std::string> terms = QueryTerms(Words(rng, 1 + static_cast<int>(rng() % 6)));
+    const int k = q % 2 == 0 ? 10 : 100;
+    // One more than k, to see a tie across the cut.
+    const std::vector<ScoredId> expected = Fts5Top(terms, k + 1);
+    const std::vector<ScoredId> got = IndexTop(terms, k);
+    ASSERT_EQ(got.size(), std::min<size_t>(expected.size(), k)) << absl::StrJoin(terms, " ");
+    auto same = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::abs(b) + 1e-12; };
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_TRUE(same(got[i].score, expected[i].score))
+          << absl::StrJoin(terms, " ") << " rank " << i << ": " << got[i].score << " vs "
+          << expected[i].score;
+      const bool tied = (i > 0 && same(expected[i - 1].score, expected[i].score)) ||
+                        (i + 1 < expected.size() && same(expected[i + 1].score, expected[i].score));
+      if (!tied) EXPECT_EQ(got[i].id, expected[i].id) << absl::StrJoin(terms, " ") << " " << i;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 5000);
+}
+
+}  // namespace
+}  // namespace assistd::index
