@@ -4,7 +4,6 @@
 
 #include "services/gateway/json_mapping.h"
 
-#include "absl/strings/escaping.h"
 #include "google/protobuf/descriptor.h"
 #include "services/gateway/json_special_cases.h"
 
@@ -17,7 +16,6 @@ using google::protobuf::Message;
 using google::protobuf::OneofDescriptor;
 using google::protobuf::Reflection;
 using json = nlohmann::json;
-using json_internal::EnumValueToJson;
 using json_internal::FindOneof;
 using json_internal::IsEmbeddedJson;
 using json_internal::IsExtension;
@@ -43,33 +41,12 @@ json EmbeddedJson(const std::string& text) {
 json ValueToJson(const Message& m, const FieldDescriptor* f, int index) {
   const Reflection* r = m.GetReflection();
   const bool rep = index >= 0;
-  switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_INT32:
-      return rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f);
-    case FieldDescriptor::CPPTYPE_INT64:
-      return rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f);
-    case FieldDescriptor::CPPTYPE_UINT32:
-      return rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f);
-    case FieldDescriptor::CPPTYPE_UINT64:
-      return rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f);
-    case FieldDescriptor::CPPTYPE_DOUBLE:
-      return rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f);
-    case FieldDescriptor::CPPTYPE_FLOAT:
-      return rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f);
-    case FieldDescriptor::CPPTYPE_BOOL:
-      return rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f);
-    case FieldDescriptor::CPPTYPE_ENUM:
-      return EnumValueToJson(rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f));
-    case FieldDescriptor::CPPTYPE_STRING: {
-      std::string s = rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
-      if (f->type() == FieldDescriptor::TYPE_BYTES) return absl::Base64Escape(s);
-      if (IsEmbeddedJson(f)) return EmbeddedJson(s);
-      return s;
-    }
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      return ToJson(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f));
+  if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    return ToJson(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f));
   }
-  return nullptr;
+  if (IsEmbeddedJson(f)) return EmbeddedJson(rep ? r->GetRepeatedString(m, f, index)
+                                                 : r->GetString(m, f));
+  return ScalarFieldToJson(m, f, index);
 }
 
 json RepeatedToJson(const Message& m, const FieldDescriptor* f) {

@@ -135,16 +135,6 @@ bool IsDeltaMessage(const Descriptor* message) {
   return absl::StrContains(message->name(), "Delta");
 }
 
-// "VectorStoreFileStatus" -> "VECTOR_STORE_FILE_STATUS_".
-std::string EnumPrefix(const std::string& type_name) {
-  std::string prefix;
-  for (size_t i = 0; i < type_name.size(); ++i) {
-    const char c = type_name[i];
-    if (i > 0 && absl::ascii_isupper(c)) prefix += '_';
-    prefix += absl::ascii_toupper(c);
-  }
-  return prefix + "_";
-}
 
 }  // namespace
 
@@ -212,17 +202,11 @@ std::string JsonKey(const FieldDescriptor* field) {
   return name.substr(0, name.size() - 5);
 }
 
-std::string EnumValueToJson(const EnumValueDescriptor* value) {
-  std::string name = value->name();
-  const std::string prefix = EnumPrefix(value->type()->name());
-  if (absl::StartsWith(name, prefix)) name = name.substr(prefix.size());
-  return absl::AsciiStrToLower(name);
-}
 
 const EnumValueDescriptor* EnumValueFromJson(const EnumDescriptor* type, absl::string_view text) {
   for (int i = 0; i < type->value_count(); ++i) {
     const EnumValueDescriptor* value = type->value(i);
-    if (value->number() != 0 && EnumValueToJson(value) == text) return value;
+    if (value->number() != 0 && EnumValueName(value) == text) return value;
   }
   return nullptr;
 }
@@ -230,7 +214,7 @@ const EnumValueDescriptor* EnumValueFromJson(const EnumDescriptor* type, absl::s
 std::vector<std::string> EnumJsonValues(const EnumDescriptor* type) {
   std::vector<std::string> values;
   for (int i = 0; i < type->value_count(); ++i) {
-    if (type->value(i)->number() != 0) values.push_back(EnumValueToJson(type->value(i)));
+    if (type->value(i)->number() != 0) values.push_back(EnumValueName(type->value(i)));
   }
   return values;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/proto_json_values.h"
 #include "google/protobuf/descriptor.h"
 
 namespace assistd::gateway::json_internal {
@@ -66,8 +67,8 @@ const OneofDescriptor* FindOneof(const Descriptor* message, OneofStyle style);
 bool IsEmbeddedJson(const FieldDescriptor* field);
 std::string JsonKey(const FieldDescriptor* field);
 
-// Rule 4: "requires_action" for RUN_STATUS_REQUIRES_ACTION.
-std::string EnumValueToJson(const EnumValueDescriptor* value);
+// Rule 4 ("requires_action" for RUN_STATUS_REQUIRES_ACTION) is
+// EnumValueName, common/proto_json_values.h.
 // nullptr if `text` names no value (or names *_UNSPECIFIED).
 const EnumValueDescriptor* EnumValueFromJson(const EnumDescriptor* type, absl::string_view text);
 // JSON strings of every value except *_UNSPECIFIED, in declaration order.
