@@ -5,10 +5,14 @@
 //    in for extraction and is excluded;
 //  - the cost of adding one more ~20-chunk document to the full store;
 //  - search latency (hybrid p50/p99, keyword-only and vector-only p50, k=10,
-//    one thread, after a warm-up);
-//  - resident memory, FAISS snapshot and SQLite file bytes per chunk;
-//  - restart (open SQLite, load the FAISS snapshot, one query) and the
-//    fallback rebuild of the vector index from the SQLite BLOBs.
+//    one thread, after a warm-up), keyword search from the in-memory BM25
+//    index against FTS5 alone, in turns on the same queries;
+//  - resident memory, in-memory BM25 index, FAISS snapshot and SQLite file
+//    bytes per chunk;
+//  - restart (open SQLite, load the FAISS snapshot, one query, which FTS5
+//    answers), building the in-memory BM25 index from the stored chunks (the
+//    service does it in the background) and the fallback rebuild of the
+//    vector index from the SQLite BLOBs.
 // Each size runs in a child process of its own, so memory figures start
 // clean. One table row per size on stdout; progress and each size's phase
 // breakdown on stderr. FAISS threads come from OpenMP, so pin them to get
@@ -44,6 +48,7 @@
 #include "indexer/embed/hashed_embedder.h"
 #include "indexer/hybrid_retriever.h"
 #include "indexer/index/keyword_index.h"
+#include "indexer/index/memory_keyword_index.h"
 #include "indexer/index/vector_index.h"
 
 ABSL_FLAG(std::vector<std::string>, sizes, std::vector<std::string>({"10000", "100000"}),
@@ -188,6 +193,9 @@ std::string ZipfText::Document(int words) {
 struct Store {
   std::unique_ptr<sqlite::Database> db;
   index::KeywordIndex keyword{"vs_speed"};
+  // Unready until built (a new store: at once, empty; a reopened one: by
+  // BuildMemoryKeywords).
+  index::MemoryKeywordIndex memory;
   std::unique_ptr<embed::Embedder> embedder = embed::NewHashedEmbedder();
   std::unique_ptr<index::VectorIndex> vectors;
 };
@@ -213,6 +221,8 @@ struct Phases {
   double chunk = 0;
   double embed = 0;
   double sqlite = 0;
+  double tokenize = 0;  // for the in-memory keyword index, beside embedding
+  double memory = 0;    // adding to it after the commit
   double vectors = 0;
   double slowest_add = 0;  // the longest single VectorIndex::Add
 };
@@ -249,7 +259,8 @@ class Ingester {
     std::vector<int64_t> ids, doc_ids;
     std::vector<std::string> titles, texts, embed_inputs;
     absl::StatusOr<std::vector<float>> vectors;
-    double embed_s = 0;
+    absl::StatusOr<std::vector<index::TokenizedChunk>> tokens;
+    double embed_s = 0, tokenize_s = 0;
   };
   // The batch's vectors, on --embed_threads threads.
   absl::StatusOr<std::vector<float>> Embed(const std::vector<std::string>& inputs) const;
@@ -311,6 +322,18 @@ void Ingester::EmbedInto(Batch& b) const {
   const double start = Now();
   b.vectors = Embed(b.embed_inputs);
   b.embed_s = Now() - start;
+  // As an ingestion worker does before its commit.
+  std::vector<index::TokenizedChunk> tokens;
+  for (size_t i = 0; i < b.ids.size(); ++i) {
+    absl::StatusOr<index::TokenizedChunk> t = index::TokenizeChunk(b.ids[i], b.titles[i], b.texts[i]);
+    if (!t.ok()) {
+      b.tokens = t.status();
+      return;
+    }
+    tokens.push_back(*std::move(t));
+  }
+  b.tokens = std::move(tokens);
+  b.tokenize_s = Now() - start - b.embed_s;
 }
 
 absl::Status Ingester::Flush() {
@@ -337,6 +360,7 @@ absl::Status Ingester::Drain() {
 
 absl::Status Ingester::Write(Batch& b) {
   if (!b.vectors.ok()) return b.vectors.status();
+  if (!b.tokens.ok()) return b.tokens.status();
   const std::vector<float>& vectors = *b.vectors;
   const double t1 = Now();
   const size_t d = static_cast<size_t>(store_->embedder->dimension());
@@ -351,11 +375,15 @@ absl::Status Ingester::Write(Batch& b) {
     }
     return absl::OkStatus();
   }));
+  const double t15 = Now();
+  store_->memory.Add(*std::move(b.tokens));
   const double t2 = Now();
   RETURN_IF_ERROR(store_->vectors->Add(b.ids, vectors));
   const double t3 = Now();
   phases_.embed += b.embed_s;
-  phases_.sqlite += t2 - t1;
+  phases_.tokenize += b.tokenize_s;
+  phases_.sqlite += t15 - t1;
+  phases_.memory += t2 - t15;
   phases_.vectors += t3 - t2;
   phases_.slowest_add = std::max(phases_.slowest_add, t3 - t2);
   return absl::OkStatus();
@@ -404,14 +432,17 @@ double Percentile(std::vector<double> v, double p) {
 absl::StatusOr<std::vector<std::vector<double>>> SearchMs(
     const Store& s, const std::vector<std::string>& queries, int warmup,
     const std::vector<index::RetrievalOptions>& modes) {
-  index::HybridRetriever retriever(&s.keyword, s.vectors.get(), s.embedder.get());
+  index::HybridRetriever retriever(&s.keyword, s.vectors.get(), s.embedder.get(), &s.memory);
+  // FTS5 alone: the baseline for keyword search.
+  index::HybridRetriever fts5(&s.keyword, s.vectors.get(), s.embedder.get());
   std::vector<std::vector<double>> ms(modes.size());
   for (size_t i = 0; i < queries.size(); ++i) {
     for (size_t turn = 0; turn < modes.size(); ++turn) {
       const size_t m = (i + turn) % modes.size();
+      const index::HybridRetriever& r = m == modes.size() - 1 ? fts5 : retriever;
       const double start = Now();
       RETURN_IF_ERROR(s.db->Read([&](Connection& c) -> absl::Status {
-        return retriever.Search(c, queries[i], kTopK, modes[m]).status();
+        return r.Search(c, queries[i], kTopK, modes[m]).status();
       }));
       if (static_cast<int>(i) >= warmup) ms[m].push_back((Now() - start) * 1e3);
     }
@@ -429,7 +460,10 @@ struct Row {
   std::vector<double> one_doc_ms;
   std::vector<double> one_doc_faiss_ms;  // the VectorIndex::Add part
   int one_doc_chunks = 0;
-  double hybrid_p50 = 0, hybrid_p99 = 0, keyword_p50 = 0, vector_p50 = 0;
+  double hybrid_p50 = 0, hybrid_p99 = 0, keyword_p50 = 0, vector_p50 = 0, fts5_p50 = 0;
+  double keyword_p99 = 0, fts5_p99 = 0;
+  double keyword_build_s = 0;  // the in-memory keyword index, from SQLite
+  int64_t keyword_bytes = 0;   // its heap bytes after that build
   int64_t rss_growth = 0;
   int64_t faiss_bytes = 0, sqlite_bytes = 0;
   double save_s = 0, restart_s = 0, load_s = 0, rebuild_s = 0;
@@ -443,17 +477,22 @@ absl::Status MeasureSearch(const Store& s, Row& row) {
   for (int i = warmup + absl::GetFlag(FLAGS_queries); i > 0; --i) {
     queries.push_back(text.Words(text.Between(3, 8)));
   }
-  // Hybrid with the default options, keywords only, vectors only.
-  std::vector<index::RetrievalOptions> modes(3);
+  // Hybrid with the default options, keywords only, vectors only, and
+  // keywords only from FTS5 (the last mode, SearchMs).
+  std::vector<index::RetrievalOptions> modes(4);
   modes[1].fusion.vector_weight = 0;
   modes[1].feedback_chunks = 0;
   modes[2].fusion.keyword_weight = 0;
   modes[2].feedback_chunks = 0;
+  modes[3] = modes[1];
   ASSIGN_OR_RETURN(std::vector<std::vector<double>> ms, SearchMs(s, queries, warmup, modes));
   row.hybrid_p50 = Percentile(ms[0], 0.5);
   row.hybrid_p99 = Percentile(ms[0], 0.99);
   row.keyword_p50 = Percentile(ms[1], 0.5);
+  row.keyword_p99 = Percentile(ms[1], 0.99);
   row.vector_p50 = Percentile(ms[2], 0.5);
+  row.fts5_p50 = Percentile(ms[3], 0.5);
+  row.fts5_p99 = Percentile(ms[3], 0.99);
   return absl::OkStatus();
 }
 
@@ -483,6 +522,8 @@ absl::StatusOr<std::unique_ptr<Store>> BuildAndSearch(const std::string& dir, in
   ZipfText text(absl::GetFlag(FLAGS_vocabulary), absl::GetFlag(FLAGS_zipf_exponent), kDocSeed);
   ASSIGN_OR_RETURN(std::unique_ptr<Store> s, OpenStore(dir));
   ASSIGN_OR_RETURN(s->vectors, index::NewFaissVectorIndex(VectorOptions()));
+  s->memory.BeginBuild();  // a new store has nothing to build from
+  s->memory.FinishBuild(s->memory.NewBuildTarget());
   Ingester in(s.get());
   const int64_t rss_before = ProcStatusBytes("VmRSS");
   const double start = Now();
@@ -514,6 +555,27 @@ absl::StatusOr<std::unique_ptr<Store>> Reopen(const std::string& dir, double* lo
   }));
   if (newer != 0) return absl::DataLossError(absl::StrCat(newer, " rows newer than the snapshot"));
   return s;
+}
+
+// The in-memory keyword index from the chunks in SQLite, as StoreIndex
+// builds it in the background after a restart.
+absl::Status BuildMemoryKeywords(Store& s) {
+  s.memory.BeginBuild();
+  index::Bm25Index built = s.memory.NewBuildTarget();
+  RETURN_IF_ERROR(s.db->Read([&](Connection& c) -> absl::Status {
+    ASSIGN_OR_RETURN(Statement * st,
+                     c.Prepare("SELECT chunk_id, title, text FROM chunks ORDER BY chunk_id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) return absl::OkStatus();
+      ASSIGN_OR_RETURN(index::TokenizedChunk t,
+                       index::TokenizeChunk(st->ColumnInt64(0), st->ColumnText(1),
+                                            st->ColumnText(2)));
+      RETURN_IF_ERROR(built.Add(t.id, t.title, t.text));
+    }
+  }));
+  s.memory.FinishBuild(std::move(built));
+  return absl::OkStatus();
 }
 
 // The fallback when the snapshot is missing or corrupt: a new index from
@@ -577,12 +639,17 @@ absl::Status MeasureRestart(const std::string& dir, std::unique_ptr<Store> s, Ro
   const int64_t rss_before = ProcStatusBytes("VmRSS");
   start = Now();
   ASSIGN_OR_RETURN(s, Reopen(dir, &row.load_s));
-  index::HybridRetriever retriever(&s->keyword, s->vectors.get(), s->embedder.get());
+  // Until its keyword index is built, a reopened store searches with FTS5.
+  index::HybridRetriever retriever(&s->keyword, s->vectors.get(), s->embedder.get(), &s->memory);
   RETURN_IF_ERROR(s->db->Read([&](Connection& c) -> absl::Status {
     return retriever.Search(c, "first query after a restart", kTopK, {}).status();
   }));
   row.restart_s = Now() - start;
   row.load_peak = ProcStatusBytes("VmHWM") - rss_before;
+  start = Now();
+  RETURN_IF_ERROR(BuildMemoryKeywords(*s));
+  row.keyword_build_s = Now() - start;
+  row.keyword_bytes = s->memory.MemoryBytes();
   start = Now();
   ASSIGN_OR_RETURN(std::unique_ptr<index::VectorIndex> rebuilt, RebuildVectors(*s));
   row.rebuild_s = Now() - start;
@@ -592,22 +659,24 @@ absl::Status MeasureRestart(const std::string& dir, std::unique_ptr<Store> s, Ro
 void PrintHeader() {
   std::printf(
       "| chunks | docs | ingest chunks/s | +1 doc ms (median, n=%d) | hybrid p50 ms | "
-      "hybrid p99 ms | keyword p50 ms | vector p50 ms | RSS B/chunk | FAISS B/chunk | "
-      "SQLite B/chunk | restart s | rebuild s |\n",
+      "hybrid p99 ms | keyword p50 / p99 ms | FTS5 keyword p50 / p99 ms | vector p50 ms | "
+      "RSS B/chunk | BM25 index B/chunk | FAISS B/chunk | SQLite B/chunk | restart s | "
+      "BM25 build s | rebuild s |\n",
       absl::GetFlag(FLAGS_one_doc_adds));
-  std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   std::fflush(stdout);
 }
 
 void PrintRow(const Row& r) {
   const double n = static_cast<double>(r.chunks);
   std::printf(
-      "| %lld | %lld | %.0f | %.1f (%d chunks) | %.2f | %.2f | %.2f | %.2f | %.0f | "
-      "%.0f | %.0f | %.2f | %.2f |\n",
+      "| %lld | %lld | %.0f | %.1f (%d chunks) | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f | "
+      "%.2f | %.0f | %.0f | %.0f | %.0f | %.2f | %.1f | %.2f |\n",
       static_cast<long long>(r.chunks), static_cast<long long>(r.docs), n / r.build_s,
       Percentile(r.one_doc_ms, 0.5), r.one_doc_chunks, r.hybrid_p50, r.hybrid_p99, r.keyword_p50,
-      r.vector_p50, static_cast<double>(r.rss_growth) / n, static_cast<double>(r.faiss_bytes) / n,
-      static_cast<double>(r.sqlite_bytes) / n, r.restart_s, r.rebuild_s);
+      r.keyword_p99, r.fts5_p50, r.fts5_p99, r.vector_p50, static_cast<double>(r.rss_growth) / n,
+      static_cast<double>(r.keyword_bytes) / n, static_cast<double>(r.faiss_bytes) / n,
+      static_cast<double>(r.sqlite_bytes) / n, r.restart_s, r.keyword_build_s, r.rebuild_s);
   std::fflush(stdout);
 }
 
@@ -618,11 +687,12 @@ void PrintBreakdown(const Row& r) {
   const double mb = 1 << 20;
   std::fprintf(stderr,
                "[%lld] ingest %.1f s (text generation %.1f s excluded): chunk %.1f, embed %.1f, "
-               "sqlite %.1f, faiss add %.1f s; slowest single add %.2f s. "
+               "tokenize %.1f, sqlite %.1f, bm25 add %.1f, faiss add %.1f s; slowest single add "
+               "%.2f s. "
                "+1 doc ms: median %.1f (faiss add %.1f), max %.1f. Save %.2f s. "
                "Restart: snapshot load %.2f s, RSS peak +%.0f MB (snapshot %.0f MB).\n",
                static_cast<long long>(r.chunks), r.build_s, r.generate_s, p.chunk, p.embed,
-               p.sqlite, p.vectors, p.slowest_add, Percentile(r.one_doc_ms, 0.5),
+               p.tokenize, p.sqlite, p.memory, p.vectors, p.slowest_add, Percentile(r.one_doc_ms, 0.5),
                Percentile(r.one_doc_faiss_ms, 0.5), Percentile(r.one_doc_ms, 1.0), r.save_s,
                r.load_s, r.load_peak / mb, r.faiss_bytes / mb);
 }

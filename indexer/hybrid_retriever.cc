@@ -11,10 +11,13 @@ namespace assistd::index {
 absl::StatusOr<std::vector<ScoredId>> HybridRetriever::KeywordHits(
     sqlite::Connection& c, absl::string_view user_text, int want,
     const std::function<bool(int64_t)>& accept) const {
-  // Rejected chunks are dropped here, so fetch more until `want` survive or
-  // the matches run out.
+  const int64_t total = vectors_ != nullptr ? vectors_->size() : 0;
+  if (memory_ != nullptr) {
+    if (auto hits = memory_->Search(user_text, want, total, accept)) return *std::move(hits);
+  }
+  // FTS5: rejected chunks are dropped here, so fetch more until `want`
+  // survive or the matches run out.
   for (int fetch = want;; fetch *= 4) {
-    const int64_t total = vectors_ != nullptr ? vectors_->size() : 0;
     ASSIGN_OR_RETURN(std::vector<ScoredId> hits, keyword_->Search(c, user_text, fetch, total));
     const bool exhausted = static_cast<int>(hits.size()) < fetch;
     if (accept) {

@@ -11,6 +11,7 @@
 #include "indexer/embed/embedder.h"
 #include "indexer/index/fusion.h"
 #include "indexer/index/keyword_index.h"
+#include "indexer/index/memory_keyword_index.h"
 #include "indexer/index/vector_index.h"
 
 namespace assistd::index {
@@ -41,11 +42,13 @@ struct RetrievedChunk {
 // indexes; thread-safe when they are.
 class HybridRetriever {
  public:
-  // Borrows all three, which must outlive the retriever. `vectors` and
-  // `embedder` may be null for a keyword-only store.
+  // Borrows all four, which must outlive the retriever. `vectors` and
+  // `embedder` may be null for a keyword-only store. `memory`, when given
+  // and able to answer, serves keyword searches instead of FTS5 (same
+  // ranking, much faster on large stores).
   HybridRetriever(const KeywordIndex* keyword, const VectorIndex* vectors,
-                  embed::Embedder* embedder)
-      : keyword_(keyword), vectors_(vectors), embedder_(embedder) {}
+                  embed::Embedder* embedder, const MemoryKeywordIndex* memory = nullptr)
+      : keyword_(keyword), vectors_(vectors), embedder_(embedder), memory_(memory) {}
 
   // The best `k` chunks for `user_text`, best first. `accept`, when given,
   // filters chunk ids inside both searches, before the top-k cut (so a
@@ -67,6 +70,7 @@ class HybridRetriever {
   const KeywordIndex* const keyword_;
   const VectorIndex* const vectors_;
   embed::Embedder* const embedder_;
+  const MemoryKeywordIndex* const memory_;
 };
 
 }  // namespace assistd::index

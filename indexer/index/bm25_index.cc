@@ -85,12 +85,28 @@ absl::Status Bm25Index::Remove(int64_t id, const std::vector<std::string>& title
   return absl::OkStatus();
 }
 
+int64_t Bm25Index::MemoryBytes() const {
+  int64_t bytes = 0;
+  for (const auto& [term, p] : postings_) {
+    bytes += static_cast<int64_t>(sizeof(term) + sizeof(p) + term.capacity() + 1 +
+                                  p.docs.capacity() * sizeof(uint32_t) +
+                                  p.freq.capacity() * sizeof(float));
+  }
+  bytes += static_cast<int64_t>(postings_.capacity() - postings_.size()) *
+           static_cast<int64_t>(sizeof(std::pair<std::string, Postings>));
+  bytes += static_cast<int64_t>(doc_of_.capacity() * (sizeof(int64_t) + sizeof(uint32_t) + 1) +
+                                ids_.capacity() * sizeof(int64_t) +
+                                length_.capacity() * sizeof(uint32_t) + live_.capacity() / 8);
+  return bytes;
+}
+
 int64_t Bm25Index::DocumentFrequency(const std::string& term) const {
   auto it = postings_.find(term);
   return it == postings_.end() ? 0 : it->second.live;
 }
 
-std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, int limit) const {
+std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, int limit,
+                                        const std::function<bool(int64_t)>& accept) const {
   std::vector<ScoredId> out;
   if (limit <= 0 || live_docs_ == 0) return out;
   const double n = static_cast<double>(live_docs_);
@@ -112,8 +128,14 @@ std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, i
             [](const Cursor& a, const Cursor& b) { return a.bound < b.bound; });
   std::vector<double> below(cursors.size() + 1, 0.0);  // below[j]: sum of bounds [0, j)
   for (size_t j = 0; j < cursors.size(); ++j) below[j + 1] = below[j] + cursors[j].bound;
-  using Entry = std::pair<double, uint32_t>;  // a min-heap of the best `limit`
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> best;
+  // The best `limit` so far, worst on top. Of equal scores the lower chunk
+  // (added earlier, so visited earlier) ranks first, as FTS5 returns them;
+  // a later chunk must score higher to enter.
+  using Entry = std::pair<double, uint32_t>;
+  auto worse_first = [](const Entry& a, const Entry& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  std::priority_queue<Entry, std::vector<Entry>, decltype(worse_first)> best(worse_first);
   double threshold = 0;
   size_t essential = 0;
   auto contribution = [&](const Cursor& c, uint32_t doc) {
@@ -131,7 +153,7 @@ std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, i
       score += contribution(cursors[j], doc);
       ++cursors[j].at;
     }
-    if (!live_[doc]) continue;
+    if (!live_[doc] || (accept && !accept(ids_[doc]))) continue;
     for (size_t j = essential; j-- > 0;) {
       if (best.size() == static_cast<size_t>(limit) && score + below[j + 1] <= threshold) break;
       cursors[j].SeekTo(doc);

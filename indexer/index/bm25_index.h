@@ -14,6 +14,7 @@
 // are tested; the store does not use it yet (see the issue notes).
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,10 +46,14 @@ class Bm25Index {
 
   // The `limit` best chunks for `terms` (query tokens, each one phrase; a
   // repeated term counts again, as in FTS5), best first; scores are
-  // -bm25(), so higher is better. Chunks matching no term are not returned.
-  std::vector<ScoredId> Search(const std::vector<std::string>& terms, int limit) const;
+  // -bm25(), so higher is better. Chunks matching no term are not returned,
+  // nor ones `accept` (when given) refuses, before the top-k cut.
+  std::vector<ScoredId> Search(const std::vector<std::string>& terms, int limit,
+                               const std::function<bool(int64_t)>& accept = nullptr) const;
 
   int64_t size() const { return live_docs_; }
+  // Heap bytes held, approximately (postings, terms, per-chunk arrays).
+  int64_t MemoryBytes() const;
   // Live chunks containing `term`.
   int64_t DocumentFrequency(const std::string& term) const;
 

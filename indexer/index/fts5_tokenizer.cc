@@ -44,6 +44,29 @@ absl::StatusOr<std::unique_ptr<Fts5TextTokenizer>> Fts5TextTokenizer::Create(sql
       new Fts5TextTokenizer(std::move(methods), tokenizer));
 }
 
+absl::StatusOr<const Fts5TextTokenizer*> Fts5TextTokenizer::ForThisThread() {
+  // Members destroyed in reverse: the tokenizer before its connection.
+  struct PerThread {
+    sqlite3* db = nullptr;
+    std::unique_ptr<Fts5TextTokenizer> tokenizer;
+    ~PerThread() {
+      tokenizer.reset();
+      if (db != nullptr) sqlite3_close(db);
+    }
+  };
+  thread_local PerThread local;
+  if (local.tokenizer != nullptr) return local.tokenizer.get();
+  if (local.db == nullptr && sqlite3_open(":memory:", &local.db) != SQLITE_OK) {
+    sqlite3_close(local.db);
+    local.db = nullptr;
+    return absl::InternalError("fts5 tokenizer: cannot open an in-memory database");
+  }
+  auto made = Create(local.db);
+  if (!made.ok()) return made.status();
+  local.tokenizer = *std::move(made);
+  return local.tokenizer.get();
+}
+
 Fts5TextTokenizer::Fts5TextTokenizer(std::unique_ptr<fts5_tokenizer> api,
                                      Fts5Tokenizer* tokenizer)
     : api_(std::move(api)), tokenizer_(tokenizer) {}

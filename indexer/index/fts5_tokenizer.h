@@ -24,6 +24,9 @@ class Fts5TextTokenizer {
   // `db` is any open connection (FTS5 is built into SQLite); it must
   // outlive the tokenizer.
   static absl::StatusOr<std::unique_ptr<Fts5TextTokenizer>> Create(sqlite3* db);
+  // The calling thread's tokenizer, over a private in-memory connection,
+  // made on first use and kept until the thread exits.
+  static absl::StatusOr<const Fts5TextTokenizer*> ForThisThread();
   ~Fts5TextTokenizer();
   Fts5TextTokenizer(const Fts5TextTokenizer&) = delete;
   Fts5TextTokenizer& operator=(const Fts5TextTokenizer&) = delete;

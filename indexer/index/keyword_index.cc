@@ -50,29 +50,18 @@ absl::Status KeywordIndex::Remove(sqlite::Connection& c, int64_t chunk_id,
 
 absl::StatusOr<std::vector<std::string>> KeywordIndex::InformativeTerms(
     sqlite::Connection& c, std::vector<std::string> terms, int64_t total_chunks) const {
-  constexpr int64_t kPruneFrom = 1000;
-  if (total_chunks < kPruneFrom || terms.size() <= 1) return terms;
-  // Counting stops at half the store: iterating postings is cheap next to
-  // scoring every match, and FTS5 applies its own stemming to each term.
-  const int64_t cap = total_chunks / 2 + 1;
+  // Counting stops at the cap: iterating postings is cheap next to scoring
+  // every match, and FTS5 applies its own stemming to each term.
   ASSIGN_OR_RETURN(sqlite::Statement * st, c.Prepare(absl::StrCat(
       "SELECT count(*) FROM (SELECT 1 FROM ", table_, " WHERE ", table_, " MATCH ? LIMIT ?)")));
-  std::vector<std::string> kept;
-  std::string rarest;
-  int64_t rarest_df = cap + 1;
-  for (std::string& term : terms) {
+  auto df = [&](const std::string& term, int64_t cap) -> absl::StatusOr<int64_t> {
     RETURN_IF_ERROR(st->BindAll(MatchExpression({term}), cap));
     ASSIGN_OR_RETURN(bool row, st->Step());
-    const int64_t df = row ? st->ColumnInt64(0) : 0;
-    if (df > 0 && df < rarest_df) {
-      rarest_df = df;
-      rarest = term;
-    }
-    if (df > 0 && df < cap) kept.push_back(std::move(term));
-  }
-  RETURN_IF_ERROR(st->Reset());
-  if (kept.empty() && !rarest.empty()) kept.push_back(rarest);
-  return kept;
+    const int64_t n = row ? st->ColumnInt64(0) : 0;
+    RETURN_IF_ERROR(st->Reset());
+    return n;
+  };
+  return index::InformativeTerms(std::move(terms), total_chunks, df);
 }
 
 absl::StatusOr<std::vector<ScoredId>> KeywordIndex::Search(sqlite::Connection& c,

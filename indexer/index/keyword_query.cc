@@ -1,5 +1,6 @@
 #include "indexer/index/keyword_query.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/container/flat_hash_set.h"
@@ -50,6 +51,29 @@ std::string MatchExpression(const std::vector<std::string>& terms) {
     // Inside an FTS5 string, a double quote is written twice.
     out->append("\"").append(absl::StrReplaceAll(t, {{"\"", "\"\""}})).append("\"");
   });
+}
+
+absl::StatusOr<std::vector<std::string>> InformativeTerms(std::vector<std::string> terms,
+                                                          int64_t total_chunks,
+                                                          const DocumentFrequencyFn& df) {
+  constexpr int64_t kPruneFrom = 1000;
+  if (total_chunks < kPruneFrom || terms.size() <= 1) return terms;
+  const int64_t cap = total_chunks / 2 + 1;
+  std::vector<std::string> kept;
+  std::string rarest;
+  int64_t rarest_df = cap + 1;
+  for (std::string& term : terms) {
+    absl::StatusOr<int64_t> count = df(term, cap);
+    if (!count.ok()) return count.status();
+    const int64_t n = std::min(*count, cap);
+    if (n > 0 && n < rarest_df) {
+      rarest_df = n;
+      rarest = term;
+    }
+    if (n > 0 && n < cap) kept.push_back(std::move(term));
+  }
+  if (kept.empty() && !rarest.empty()) kept.push_back(rarest);
+  return kept;
 }
 
 }  // namespace assistd::index

@@ -100,12 +100,24 @@ void VectorStoreCoreImpl::Wake() {
 }
 
 void VectorStoreCoreImpl::WaitUntilIdle() {
-  absl::MutexLock lock(&queue_mu_);
-  queue_mu_.Await(absl::Condition(
-      +[](VectorStoreCoreImpl* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->queue_mu_) {
-        return s->stopping_ || (s->claimed_.empty() && s->drained_at_ == s->enqueued_);
-      },
-      this));
+  {
+    absl::MutexLock lock(&queue_mu_);
+    queue_mu_.Await(absl::Condition(
+        +[](VectorStoreCoreImpl* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->queue_mu_) {
+          return s->stopping_ || (s->claimed_.empty() && s->drained_at_ == s->enqueued_);
+        },
+        this));
+  }
+  std::vector<std::shared_ptr<StoreIndex>> loaded;
+  {
+    absl::MutexLock lock(&index_mu_);
+    for (auto& [id, idx] : indexes_) loaded.push_back(idx);
+  }
+  for (const auto& idx : loaded) {
+    if (idx->memory_keywords() != nullptr) {
+      idx->memory_keywords()->WaitUntilReady(absl::InfiniteDuration());
+    }
+  }
 }
 
 absl::StatusOr<std::map<std::string, int64_t>> VectorStoreCoreImpl::FilesByStatus() {
@@ -225,8 +237,18 @@ absl::Status VectorStoreCoreImpl::CommitChunks(const IngestJob& job,
                                                const std::vector<float>& vectors) {
   ASSIGN_OR_RETURN(std::shared_ptr<StoreIndex> idx, Index(job.store_id));
   const size_t dim = static_cast<size_t>(options.embedder->dimension());
+  // Tokenized here, outside the write lock, for the in-memory keyword
+  // index; the ids come with the commit.
+  std::vector<index::TokenizedChunk> tokens;
+  if (idx->memory_keywords() != nullptr) {
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      ASSIGN_OR_RETURN(index::TokenizedChunk t, index::TokenizeChunk(0, titles[i], chunks[i].text));
+      tokens.push_back(std::move(t));
+    }
+  }
   std::vector<int64_t> ids;
   int64_t usage = 0;
+  absl::ReleasableMutexLock commit_lock(&idx->commit_mu());
   RETURN_IF_ERROR(db->Write([&](Connection& c) -> absl::Status {
     ASSIGN_OR_RETURN(Statement * check, c.Prepare(
         "SELECT 1 FROM store_files WHERE store_id = ? AND file_id = ? AND status = 0"));
@@ -259,10 +281,12 @@ absl::Status VectorStoreCoreImpl::CommitChunks(const IngestJob& job,
   }));
   // After the commit: the database is the truth; a crash before this line
   // is repaired when the store's index is next loaded.
-  if (!ids.empty()) {
-    RETURN_IF_ERROR(idx->vectors()->Add(ids, vectors));
-    idx->AddFile(job.file_id, ids.front(), ids.back());
-  }
+  if (ids.empty()) return absl::OkStatus();
+  for (size_t i = 0; i < tokens.size(); ++i) tokens[i].id = ids[i];
+  idx->AddKeywords(std::move(tokens));
+  commit_lock.Release();
+  RETURN_IF_ERROR(idx->vectors()->Add(ids, vectors));
+  idx->AddFile(job.file_id, ids.front(), ids.back());
   return absl::OkStatus();
 }
 

@@ -1,6 +1,7 @@
 #include "services/retrieval/store_index.h"
 
 #include <cstring>
+#include <tuple>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -11,7 +12,7 @@ namespace assistd::retrieval {
 
 absl::StatusOr<std::unique_ptr<StoreIndex>> StoreIndex::Load(
     sqlite::Database* db, const std::string& store_id, const std::string& snapshot_path,
-    const index::VectorIndexOptions& options) {
+    const index::VectorIndexOptions& options, bool memory_keywords) {
   absl::StatusOr<std::unique_ptr<index::VectorIndex>> vectors =
       index::LoadFaissVectorIndex(snapshot_path, options);
   if (!vectors.ok()) {
@@ -22,7 +23,77 @@ absl::StatusOr<std::unique_ptr<StoreIndex>> StoreIndex::Load(
   }
   std::unique_ptr<StoreIndex> out(new StoreIndex(store_id, snapshot_path, *std::move(vectors)));
   RETURN_IF_ERROR(out->Reconcile(db, store_id));
+  if (memory_keywords) {
+    out->memory_ = std::make_unique<index::MemoryKeywordIndex>();
+    // Before any commit can pass changes on: those go to the build's queue.
+    out->memory_->BeginBuild();
+    StoreIndex* self = out.get();
+    out->build_ = std::thread([self, db, store_id] { self->BuildKeywords(db, store_id); });
+  }
   return out;
+}
+
+StoreIndex::~StoreIndex() {
+  stop_build_ = true;
+  if (build_.joinable()) build_.join();
+}
+
+void StoreIndex::BuildKeywords(sqlite::Database* db, const std::string& store_id) {
+  const absl::Time start = absl::Now();
+  index::Bm25Index built = memory_->NewBuildTarget();
+  absl::Status s = ReadKeywords(db, store_id, built);
+  if (!s.ok()) {
+    memory_->AbandonBuild();
+    if (!stop_build_) {
+      LogWarning("retrieval: building the keyword index of ", store_id, ": ", s.message(),
+                 "; FTS5 serves its keyword searches");
+    }
+    return;
+  }
+  const int64_t n = built.size();
+  memory_->FinishBuild(std::move(built));
+  if (n > 0) {
+    LogInfo("retrieval: keyword index of ", store_id, " built: ", n, " chunks in ",
+            absl::FormatDuration(absl::Now() - start));
+  }
+}
+
+absl::Status StoreIndex::ReadKeywords(sqlite::Database* db, const std::string& store_id,
+                                      index::Bm25Index& built) {
+  // Batches in short read transactions, so that a long build holds back
+  // neither writers nor WAL checkpoints; changes committed between them
+  // reach the index through the build's queue.
+  constexpr int64_t kBatch = 2048;
+  int64_t after = 0;
+  while (!stop_build_) {
+    std::vector<std::tuple<int64_t, std::string, std::string>> rows;
+    RETURN_IF_ERROR(db->Read([&](sqlite::Connection& c) -> absl::Status {
+      ASSIGN_OR_RETURN(sqlite::Statement * st, c.Prepare(
+          "SELECT chunk_id, title, text FROM chunks WHERE store_id = ? AND chunk_id > ?"
+          " ORDER BY chunk_id LIMIT ?"));
+      RETURN_IF_ERROR(st->BindAll(store_id, after, kBatch));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, st->Step());
+        if (!row) return absl::OkStatus();
+        rows.emplace_back(st->ColumnInt64(0), st->ColumnText(1), st->ColumnText(2));
+      }
+    }));
+    if (rows.empty()) return absl::OkStatus();
+    for (const auto& [id, title, text] : rows) {
+      ASSIGN_OR_RETURN(index::TokenizedChunk chunk, index::TokenizeChunk(id, title, text));
+      RETURN_IF_ERROR(built.Add(chunk.id, chunk.title, chunk.text));
+    }
+    after = std::get<0>(rows.back());
+  }
+  return absl::CancelledError("stopped");
+}
+
+void StoreIndex::AddKeywords(std::vector<index::TokenizedChunk> chunks) {
+  if (memory_ != nullptr) memory_->Add(std::move(chunks));
+}
+
+void StoreIndex::RemoveKeywords(std::vector<index::TokenizedChunk> chunks) {
+  if (memory_ != nullptr) memory_->Remove(std::move(chunks));
 }
 
 absl::Status StoreIndex::Reconcile(sqlite::Database* db, const std::string& store_id) {

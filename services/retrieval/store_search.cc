@@ -77,7 +77,8 @@ absl::StatusOr<std::vector<SearchHit>> VectorStoreCoreImpl::Search(const VectorS
   ASSIGN_OR_RETURN(std::shared_ptr<StoreIndex> idx, Index(store.id));
   index::RetrievalOptions ro = options.retrieval;
   if (params.ranker == "none") ro.feedback_chunks = 0;
-  index::HybridRetriever retriever(&idx->keyword(), idx->vectors(), options.embedder);
+  index::HybridRetriever retriever(&idx->keyword(), idx->vectors(), options.embedder,
+                                   idx->memory_keywords());
   std::vector<SearchHit> out;
   RETURN_IF_ERROR(db->Read([&](Connection& c) -> absl::Status {
     std::function<bool(int64_t)> accept;

@@ -134,7 +134,8 @@ absl::StatusOr<std::shared_ptr<StoreIndex>> VectorStoreCoreImpl::Index(const std
   index::VectorIndexOptions vo = options.vectors;
   vo.dimension = options.embedder->dimension();
   ASSIGN_OR_RETURN(std::unique_ptr<StoreIndex> loaded,
-                   StoreIndex::Load(db.get(), store_id, SnapshotPath(store_id), vo));
+                   StoreIndex::Load(db.get(), store_id, SnapshotPath(store_id), vo,
+                                    options.memory_keyword_index));
   std::shared_ptr<StoreIndex> shared = std::move(loaded);
   indexes_[store_id] = shared;
   return shared;
@@ -218,7 +219,11 @@ absl::Status VectorStoreCoreImpl::DeleteFileRows(const std::string& store_id,
                                                  const std::string& file_id) {
   ASSIGN_OR_RETURN(std::shared_ptr<StoreIndex> idx, Index(store_id));
   std::vector<int64_t> ids;
+  std::vector<index::TokenizedChunk> tokens;
+  absl::ReleasableMutexLock commit_lock(&idx->commit_mu());
   RETURN_IF_ERROR(db->Write([&](Connection& c) -> absl::Status {
+    tokens.clear();
+    ids.clear();
     ASSIGN_OR_RETURN(Statement * sel, c.Prepare(
         "SELECT chunk_id, title, text FROM chunks WHERE store_id = ? AND file_id = ?"));
     RETURN_IF_ERROR(sel->BindAll(store_id, file_id));
@@ -231,6 +236,9 @@ absl::Status VectorStoreCoreImpl::DeleteFileRows(const std::string& store_id,
     for (const auto& [id, title, text] : rows) {
       RETURN_IF_ERROR(idx->keyword().Remove(c, id, title, text));
       ids.push_back(id);
+      if (idx->memory_keywords() == nullptr) continue;
+      ASSIGN_OR_RETURN(index::TokenizedChunk t, index::TokenizeChunk(id, title, text));
+      tokens.push_back(std::move(t));
     }
     ASSIGN_OR_RETURN(Statement * del, c.Prepare("DELETE FROM chunks WHERE store_id = ? AND file_id = ?"));
     RETURN_IF_ERROR(del->BindAll(store_id, file_id));
@@ -244,6 +252,8 @@ absl::Status VectorStoreCoreImpl::DeleteFileRows(const std::string& store_id,
     RETURN_IF_ERROR(row->BindAll(store_id, file_id));
     return row->Run();
   }));
+  idx->RemoveKeywords(std::move(tokens));
+  commit_lock.Release();
   RETURN_IF_ERROR(idx->vectors()->Remove(ids));
   idx->RemoveFile(file_id);
   return absl::OkStatus();

@@ -148,6 +148,11 @@ struct VectorStoreCoreOptions {
   // background (they are also written at shutdown); zero disables the
   // background writer.
   absl::Duration snapshot_interval = absl::Seconds(60);
+  // Keyword search from an in-memory BM25 index per store (built in the
+  // background when a store is first used; FTS5 answers until then), or
+  // from FTS5 alone. Same ranking; the memory index is ~100x faster on
+  // large stores and costs memory (docs/retrieval.md).
+  bool memory_keyword_index = true;
 };
 
 class VectorStoreCoreImpl;
@@ -222,7 +227,8 @@ class VectorStoreCore {
   // destructor calls it. Call before the services this core calls stop.
   void StopBackgroundWork();
 
-  // Blocks until no file is waiting for or in ingestion (for tests and
+  // Blocks until no file is waiting for or in ingestion and the in-memory
+  // keyword indexes of the loaded stores are built (for tests and
   // benchmarks; production code polls file status).
   void WaitUntilIdle();
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/sqlite/database.h"
 #include "gmock/gmock.h"
@@ -72,7 +73,7 @@ class VectorStoreCoreTest : public ::testing::Test {
     Start();
   }
 
-  void Start() {
+  void Start(bool memory_keywords = true, bool keywords_only = false) {
     core_.reset();
     VectorStoreCoreOptions o;
     o.data_dir = dir_.path();
@@ -81,6 +82,11 @@ class VectorStoreCoreTest : public ::testing::Test {
     o.embedder = embedder_.get();
     o.ingest_workers = 2;
     o.snapshot_interval = absl::ZeroDuration();
+    o.memory_keyword_index = memory_keywords;
+    if (keywords_only) {
+      o.retrieval.fusion.vector_weight = 0;
+      o.retrieval.feedback_chunks = 0;
+    }
     core_ = *VectorStoreCore::Create(o);
   }
 
@@ -224,6 +230,60 @@ TEST_F(VectorStoreCoreTest, SurvivesRestartsWithStaleMissingOrCorruptSnapshots) 
   std::filesystem::remove(snapshot);
   Start();  // missing: rebuilt too
   EXPECT_EQ(SearchFiles(store.id, "flutter swept wings")[0], "file-wing");
+}
+
+// The in-memory keyword index is built from the stored chunks at a start,
+// then follows ingestion and removal. Its ranking equals FTS5's
+// (memory_keyword_index_test); here FTS5's own index is emptied before
+// searching, so every hit comes from the memory index.
+TEST_F(VectorStoreCoreTest, MemoryKeywordIndexFollowsTheStore) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    ids.push_back(absl::StrCat("file-", i));
+    std::string text;
+    for (int w = 0; w < 400; ++w) absl::StrAppend(&text, "w", (w * 7 + i) % 97, " ");
+    absl::StrAppend(&text, "mark", i);
+    files_.Put(ids.back(), absl::StrCat("doc", i, ".txt"), text);
+  }
+  VectorStoreRecord store = NewStore({ids.begin(), ids.begin() + 30});
+  Start(/*memory_keywords=*/true, /*keywords_only=*/true);
+  core_->WaitUntilIdle();  // built from the 30 stored files
+  for (int i = 30; i < 40; ++i) ASSERT_OK(core_->AddFile("p", store.id, {ids[i], {}, {}}));
+  ASSERT_OK(core_->RemoveFile("p", store.id, "file-3"));   // indexed by the build
+  ASSERT_OK(core_->RemoveFile("p", store.id, "file-33"));  // added after it
+  core_->WaitUntilIdle();
+  auto empty_fts5 = [&] {
+    sqlite::DatabaseOptions o;
+    o.path = dir_.File("retrieval.db");
+    o.migrations = RetrievalSchema();
+    auto db = *sqlite::Database::Open(o);
+    const std::string table = "fts_" + store.id;
+    ASSERT_OK(db->Write([&](sqlite::Connection& c) {
+      return c.Exec(absl::StrCat("INSERT INTO ", table, "(", table, ") VALUES('delete-all')"));
+    }));
+  };
+  auto expect_marks = [&] {
+    for (int i = 0; i < 40; ++i) {
+      std::vector<std::string> found = SearchFiles(store.id, absl::StrCat("mark", i));
+      if (i == 3 || i == 33) {
+        EXPECT_THAT(found, ::testing::IsEmpty()) << i;
+      } else {
+        EXPECT_THAT(found, ::testing::AllOf(::testing::Not(::testing::IsEmpty()),
+                                            ::testing::Each(ids[i])))
+            << i;
+      }
+    }
+  };
+  empty_fts5();
+  expect_marks();
+  Start(/*memory_keywords=*/true, /*keywords_only=*/true);
+  // A store's indexes load on first use (until the keyword index is built
+  // from the chunks, FTS5 answers, here with nothing).
+  SearchFiles(store.id, "mark5");
+  core_->WaitUntilIdle();
+  expect_marks();
+  Start(/*memory_keywords=*/false, /*keywords_only=*/true);  // FTS5 alone: emptied
+  EXPECT_THAT(SearchFiles(store.id, "mark5"), ::testing::IsEmpty());
 }
 
 TEST_F(VectorStoreCoreTest, FilesInProgressAtACrashAreIngestedAfterRestart) {
