@@ -90,7 +90,8 @@ int Main() {
     sqlite3_step(insert);
     sqlite3_reset(insert);
     double t1 = Now();
-    (void)index.Add(id, (*tokenizer)->Tokenize(title, false), (*tokenizer)->Tokenize(text, false));
+    (void)index.Add(MakeBm25Document(id, (*tokenizer)->Tokenize(title, false),
+                                     (*tokenizer)->Tokenize(text, false)));
     index_s += Now() - t1;
     fts_s += t1 - t0;
   }

@@ -259,7 +259,7 @@ class Ingester {
     std::vector<int64_t> ids, doc_ids;
     std::vector<std::string> titles, texts, embed_inputs;
     absl::StatusOr<std::vector<float>> vectors;
-    absl::StatusOr<std::vector<index::TokenizedChunk>> tokens;
+    absl::StatusOr<std::vector<index::Bm25Document>> tokens;
     double embed_s = 0, tokenize_s = 0;
   };
   // The batch's vectors, on --embed_threads threads.
@@ -323,9 +323,9 @@ void Ingester::EmbedInto(Batch& b) const {
   b.vectors = Embed(b.embed_inputs);
   b.embed_s = Now() - start;
   // As an ingestion worker does before its commit.
-  std::vector<index::TokenizedChunk> tokens;
+  std::vector<index::Bm25Document> tokens;
   for (size_t i = 0; i < b.ids.size(); ++i) {
-    absl::StatusOr<index::TokenizedChunk> t = index::TokenizeChunk(b.ids[i], b.titles[i], b.texts[i]);
+    absl::StatusOr<index::Bm25Document> t = index::TokenizeChunk(b.ids[i], b.titles[i], b.texts[i]);
     if (!t.ok()) {
       b.tokens = t.status();
       return;
@@ -568,10 +568,10 @@ absl::Status BuildMemoryKeywords(Store& s) {
     while (true) {
       ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) return absl::OkStatus();
-      ASSIGN_OR_RETURN(index::TokenizedChunk t,
+      ASSIGN_OR_RETURN(index::Bm25Document t,
                        index::TokenizeChunk(st->ColumnInt64(0), st->ColumnText(1),
                                             st->ColumnText(2)));
-      RETURN_IF_ERROR(built.Add(t.id, t.title, t.text));
+      RETURN_IF_ERROR(built.Add(t));
     }
   }));
   s.memory.FinishBuild(std::move(built));

@@ -16,85 +16,193 @@ constexpr double kK1 = 1.2;
 constexpr double kB = 0.75;
 constexpr uint32_t kEnd = std::numeric_limits<uint32_t>::max();
 
-// Weighted frequency of each distinct token of a chunk.
-absl::flat_hash_map<std::string, float> Frequencies(const std::vector<std::string>& title,
-                                                    const std::vector<std::string>& text,
-                                                    const Bm25Options& o) {
-  absl::flat_hash_map<std::string, float> freq;
-  for (const std::string& t : title) freq[t] += static_cast<float>(o.title_weight);
-  for (const std::string& t : text) freq[t] += static_cast<float>(o.text_weight);
-  return freq;
+void PutVarint(std::vector<uint8_t>& out, uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<uint8_t>(v));
+}
+
+uint32_t GetVarint(const uint8_t*& p) {
+  uint32_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const uint8_t byte = *p++;
+    v |= static_cast<uint32_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) return v;
+  }
 }
 
 }  // namespace
 
-// One query term's walk over its postings.
+Bm25Document MakeBm25Document(int64_t id, const std::vector<std::string>& title,
+                              const std::vector<std::string>& text) {
+  Bm25Document doc;
+  doc.id = id;
+  doc.length = static_cast<uint32_t>(title.size() + text.size());
+  absl::flat_hash_map<absl::string_view, size_t> at;  // token -> index in doc.terms
+  at.reserve(doc.length / 2);
+  doc.terms.reserve(doc.length / 2);
+  auto count = [&](const std::string& token, bool in_title) {
+    auto [it, added] = at.try_emplace(token, doc.terms.size());
+    if (added) doc.terms.push_back({token, 0, 0});
+    Bm25Document::Term& t = doc.terms[it->second];
+    ++(in_title ? t.title_tf : t.text_tf);
+  };
+  for (const std::string& t : title) count(t, true);
+  for (const std::string& t : text) count(t, false);
+  return doc;
+}
+
+void Bm25Index::Postings::Append(uint32_t doc, uint32_t title_tf, uint32_t text_tf) {
+  // A block's first delta is from the previous block's last doc.
+  uint32_t prev = block_last.empty() ? 0 : block_last.back();
+  if (count % kBlock == 0) {
+    block_at.push_back(static_cast<uint32_t>(bytes.size()));
+    block_last.push_back(doc);
+  } else {
+    block_last.back() = doc;
+  }
+  PutVarint(bytes, doc - prev);
+  PutVarint(bytes, text_tf << 1 | (title_tf > 0 ? 1 : 0));
+  if (title_tf > 0) PutVarint(bytes, title_tf);
+  ++count;
+}
+
+// One query term's walk over its postings, a decoded block at a time.
 struct Bm25Index::Cursor {
   const Postings* postings = nullptr;
-  size_t at = 0;
   double idf = 0;
   double bound = 0;  // the most this term can add to a score
+  uint32_t block = 0, n = 0, at = 0;
+  uint32_t docs[kBlock], title_tf[kBlock], text_tf[kBlock];
 
-  uint32_t doc() const { return at < postings->docs.size() ? postings->docs[at] : kEnd; }
-  // Moves to the first posting at or after `doc` (galloping, then binary).
-  void SeekTo(uint32_t doc) {
-    const std::vector<uint32_t>& d = postings->docs;
-    size_t step = 1, hi = at;
-    while (hi < d.size() && d[hi] < doc) {
-      at = hi;
-      hi += step;
-      step *= 2;
+  void Load(uint32_t b) {
+    const Postings& p = *postings;
+    block = b;
+    n = std::min(kBlock, p.count - b * kBlock);
+    at = 0;
+    const uint8_t* q = p.bytes.data() + p.block_at[b];
+    uint32_t doc = b == 0 ? 0 : p.block_last[b - 1];
+    for (uint32_t i = 0; i < n; ++i) {
+      doc += GetVarint(q);
+      docs[i] = doc;
+      const uint32_t code = GetVarint(q);
+      text_tf[i] = code >> 1;
+      title_tf[i] = (code & 1) != 0 ? GetVarint(q) : 0;
     }
-    at = static_cast<size_t>(std::lower_bound(d.begin() + at, d.begin() + std::min(hi, d.size()),
-                                              doc) - d.begin());
+  }
+  uint32_t doc() const { return at < n ? docs[at] : kEnd; }
+  void Next() {
+    if (++at == n && block + 1 < postings->block_last.size()) Load(block + 1);
+  }
+  // Moves to the first posting at or after `target`: whole blocks are
+  // skipped by their last doc (galloping, then binary search).
+  void SeekTo(uint32_t target) {
+    if (doc() >= target) return;
+    const std::vector<uint32_t>& last = postings->block_last;
+    if (last[block] < target) {
+      size_t lo = block + 1, step = 1, hi = lo;
+      while (hi < last.size() && last[hi] < target) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+      }
+      const size_t b = static_cast<size_t>(
+          std::lower_bound(last.begin() + lo, last.begin() + std::min(hi, last.size()), target) -
+          last.begin());
+      if (b == last.size()) {  // past the end
+        at = n;
+        return;
+      }
+      Load(static_cast<uint32_t>(b));
+    }
+    while (docs[at] < target) ++at;  // the block's last doc is >= target
   }
 };
 
-absl::Status Bm25Index::Add(int64_t id, const std::vector<std::string>& title,
-                            const std::vector<std::string>& text) {
-  if (doc_of_.contains(id)) return absl::InvalidArgumentError(absl::StrCat("chunk ", id, " is indexed"));
+absl::Status Bm25Index::Add(const Bm25Document& d) {
+  if (doc_of_.contains(d.id)) {
+    return absl::InvalidArgumentError(absl::StrCat("chunk ", d.id, " is indexed"));
+  }
   const uint32_t doc = static_cast<uint32_t>(ids_.size());
-  doc_of_[id] = doc;
-  ids_.push_back(id);
-  length_.push_back(static_cast<uint32_t>(title.size() + text.size()));
+  doc_of_[d.id] = doc;
+  ids_.push_back(d.id);
+  length_.push_back(d.length);
   live_.push_back(true);
   ++live_docs_;
-  live_tokens_ += static_cast<int64_t>(title.size() + text.size());
-  for (const auto& [token, f] : Frequencies(title, text, options_)) {
-    Postings& p = postings_[token];
-    p.docs.push_back(doc);
-    p.freq.push_back(f);
+  live_tokens_ += d.length;
+  for (const Bm25Document::Term& t : d.terms) {
+    Postings& p = postings_[t.token];
+    p.Append(doc, t.title_tf, t.text_tf);
     ++p.live;
   }
   return absl::OkStatus();
 }
 
-absl::Status Bm25Index::Remove(int64_t id, const std::vector<std::string>& title,
-                               const std::vector<std::string>& text) {
-  auto it = doc_of_.find(id);
-  if (it == doc_of_.end()) return absl::NotFoundError(absl::StrCat("chunk ", id, " is not indexed"));
+absl::Status Bm25Index::Remove(const Bm25Document& d) {
+  auto it = doc_of_.find(d.id);
+  if (it == doc_of_.end()) {
+    return absl::NotFoundError(absl::StrCat("chunk ", d.id, " is not indexed"));
+  }
   const uint32_t doc = it->second;
   doc_of_.erase(it);
   live_[doc] = false;  // a tombstone: its postings are skipped
   --live_docs_;
+  ++dead_docs_;
   live_tokens_ -= length_[doc];
-  for (const auto& [token, f] : Frequencies(title, text, options_)) {
-    auto p = postings_.find(token);
+  for (const Bm25Document::Term& t : d.terms) {
+    auto p = postings_.find(t.token);
     if (p != postings_.end()) --p->second.live;
   }
+  if (dead_docs_ > 1024 && dead_docs_ > live_docs_) Compact();
   return absl::OkStatus();
+}
+
+void Bm25Index::Compact() {
+  for (auto it = postings_.begin(); it != postings_.end();) {
+    Postings& old = it->second;
+    Postings kept;
+    kept.live = old.live;
+    Cursor c;
+    c.postings = &old;
+    if (old.count > 0) c.Load(0);
+    for (; c.doc() != kEnd; c.Next()) {
+      if (live_[c.docs[c.at]]) kept.Append(c.docs[c.at], c.title_tf[c.at], c.text_tf[c.at]);
+    }
+    if (kept.count == 0) {
+      postings_.erase(it++);
+      continue;
+    }
+    kept.bytes.shrink_to_fit();
+    old = std::move(kept);
+    ++it;
+  }
+  dead_docs_ = 0;
+}
+
+void Bm25Index::ShrinkToFit() {
+  for (auto& [term, p] : postings_) {
+    p.bytes.shrink_to_fit();
+    p.block_last.shrink_to_fit();
+    p.block_at.shrink_to_fit();
+  }
+  ids_.shrink_to_fit();
+  length_.shrink_to_fit();
+  live_.shrink_to_fit();
 }
 
 int64_t Bm25Index::MemoryBytes() const {
   int64_t bytes = 0;
   for (const auto& [term, p] : postings_) {
-    bytes += static_cast<int64_t>(sizeof(term) + sizeof(p) + term.capacity() + 1 +
-                                  p.docs.capacity() * sizeof(uint32_t) +
-                                  p.freq.capacity() * sizeof(float));
+    bytes += static_cast<int64_t>((term.capacity() > 15 ? term.capacity() + 1 : 0) +
+                                  p.bytes.capacity() +
+                                  (p.block_last.capacity() + p.block_at.capacity()) *
+                                      sizeof(uint32_t));
   }
-  bytes += static_cast<int64_t>(postings_.capacity() - postings_.size()) *
-           static_cast<int64_t>(sizeof(std::pair<std::string, Postings>));
-  bytes += static_cast<int64_t>(doc_of_.capacity() * (sizeof(int64_t) + sizeof(uint32_t) + 1) +
+  bytes += static_cast<int64_t>(postings_.capacity() *
+                                (sizeof(std::pair<std::string, Postings>) + 1));
+  bytes += static_cast<int64_t>(doc_of_.capacity() * (sizeof(std::pair<int64_t, uint32_t>) + 1) +
                                 ids_.capacity() * sizeof(int64_t) +
                                 length_.capacity() * sizeof(uint32_t) + live_.capacity() / 8);
   return bytes;
@@ -119,7 +227,11 @@ std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, i
     double idf = std::log((n - df + 0.5) / (df + 0.5));
     if (idf <= 0.0) idf = 1e-6;
     // f / (f + k1 * norm) < 1, so a term adds less than idf * (k1 + 1).
-    cursors.push_back({&it->second, 0, idf, idf * (kK1 + 1.0)});
+    Cursor& c = cursors.emplace_back();
+    c.postings = &it->second;
+    c.idf = idf;
+    c.bound = idf * (kK1 + 1.0);
+    c.Load(0);
   }
   // MaxScore: terms by bound, ascending; the ones whose bounds sum to no
   // more than the k-th best score so far cannot make a chunk enter the top
@@ -139,7 +251,9 @@ std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, i
   double threshold = 0;
   size_t essential = 0;
   auto contribution = [&](const Cursor& c, uint32_t doc) {
-    const double f = c.postings->freq[c.at];
+    // FTS5 adds a column's weight for each instance; with whole-number
+    // weights (ours) that is exactly this.
+    const double f = options_.title_weight * c.title_tf[c.at] + options_.text_weight * c.text_tf[c.at];
     const double norm = kK1 * (1.0 - kB + kB * length_[doc] / avgdl);
     return c.idf * (f * (kK1 + 1.0)) / (f + norm);
   };
@@ -151,7 +265,7 @@ std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, i
     for (size_t j = essential; j < cursors.size(); ++j) {
       if (cursors[j].doc() != doc) continue;
       score += contribution(cursors[j], doc);
-      ++cursors[j].at;
+      cursors[j].Next();
     }
     if (!live_[doc] || (accept && !accept(ids_[doc]))) continue;
     for (size_t j = essential; j-- > 0;) {

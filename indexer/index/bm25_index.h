@@ -9,9 +9,14 @@
 // iterated. FTS5 scores every chunk matching any term, which is what makes
 // keyword search slow on large stores (issue 4).
 //
-// Tokens come from Fts5TextTokenizer, so they are FTS5's own. First step
-// of issue 4's keyword speed-up: the index and its exactness against FTS5
-// are tested; the store does not use it yet (see the issue notes).
+// Postings are compressed: per term, blocks of 128 (chunk delta, title and
+// text frequency) varints, with each block's last chunk and offset kept
+// aside so that a probe skips whole blocks. About 2-3 bytes a posting.
+// Removed chunks are tombstones until they outnumber the live ones; then
+// the postings are rewritten without them.
+//
+// Tokens come from Fts5TextTokenizer (memory_keyword_index.h), so they are
+// FTS5's own. MemoryKeywordIndex wraps this with locking and its life cycle.
 
 #include <cstdint>
 #include <functional>
@@ -30,48 +35,72 @@ struct Bm25Options {
   double text_weight = 1.0;
 };
 
+// A chunk as the index takes it: each distinct token with its count per
+// column, and the chunk's length in tokens over all columns.
+struct Bm25Document {
+  struct Term {
+    std::string token;
+    uint32_t title_tf = 0, text_tf = 0;
+  };
+  int64_t id = 0;
+  uint32_t length = 0;
+  std::vector<Term> terms;
+};
+
+// From a chunk's tokens per column (Fts5TextTokenizer, document mode).
+Bm25Document MakeBm25Document(int64_t id, const std::vector<std::string>& title,
+                              const std::vector<std::string>& text);
+
 // Not thread-safe; callers lock.
 class Bm25Index {
  public:
   explicit Bm25Index(Bm25Options options) : options_(options) {}
 
-  // Adds a chunk with its tokens per column (Fts5TextTokenizer, document
-  // mode). InvalidArgument if `id` is present.
-  absl::Status Add(int64_t id, const std::vector<std::string>& title,
-                   const std::vector<std::string>& text);
-  // Removes a chunk; the tokens must be the ones it was added with (as
-  // FTS5's external-content 'delete'). NotFound if absent.
-  absl::Status Remove(int64_t id, const std::vector<std::string>& title,
-                      const std::vector<std::string>& text);
+  // InvalidArgument if the chunk is present.
+  absl::Status Add(const Bm25Document& doc);
+  // Removes a chunk; `doc` must be what it was added with (as FTS5's
+  // external-content 'delete'). NotFound if absent.
+  absl::Status Remove(const Bm25Document& doc);
 
   // The `limit` best chunks for `terms` (query tokens, each one phrase; a
-  // repeated term counts again, as in FTS5), best first; scores are
-  // -bm25(), so higher is better. Chunks matching no term are not returned,
-  // nor ones `accept` (when given) refuses, before the top-k cut.
+  // repeated term counts again, as in FTS5), best first, equal scores in
+  // the order the chunks were added (chunk id order, as stores add them);
+  // scores are -bm25(), so higher is better. Chunks matching no
+  // term are not returned, nor ones `accept` (when given) refuses, before
+  // the top-k cut.
   std::vector<ScoredId> Search(const std::vector<std::string>& terms, int limit,
                                const std::function<bool(int64_t)>& accept = nullptr) const;
 
   int64_t size() const { return live_docs_; }
-  // Heap bytes held, approximately (postings, terms, per-chunk arrays).
-  int64_t MemoryBytes() const;
   // Live chunks containing `term`.
   int64_t DocumentFrequency(const std::string& term) const;
+  // Heap bytes held, approximately (postings, terms, per-chunk arrays).
+  int64_t MemoryBytes() const;
+  // Gives back the spare capacity of growing arrays (after a build).
+  void ShrinkToFit();
 
  private:
+  static constexpr uint32_t kBlock = 128;
   struct Postings {
-    std::vector<uint32_t> docs;  // ascending
-    std::vector<float> freq;     // weighted term frequency in each
+    std::vector<uint8_t> bytes;        // the encoded blocks, back to back
+    std::vector<uint32_t> block_last;  // last doc of each block
+    std::vector<uint32_t> block_at;    // where each block starts in `bytes`
+    uint32_t count = 0;                // postings, tombstones included
     int64_t live = 0;
+    void Append(uint32_t doc, uint32_t title_tf, uint32_t text_tf);
   };
   struct Cursor;
+  // Rewrites every posting list without the removed chunks.
+  void Compact();
 
   Bm25Options options_;
   absl::flat_hash_map<std::string, Postings> postings_;
   absl::flat_hash_map<int64_t, uint32_t> doc_of_;
-  std::vector<int64_t> ids_;          // doc -> chunk id
-  std::vector<uint32_t> length_;      // doc -> tokens, all columns
+  std::vector<int64_t> ids_;      // doc -> chunk id
+  std::vector<uint32_t> length_;  // doc -> tokens, all columns
   std::vector<bool> live_;
   int64_t live_docs_ = 0;
+  int64_t dead_docs_ = 0;  // tombstones still in the postings
   int64_t live_tokens_ = 0;
 };
 

@@ -8,11 +8,11 @@
 
 namespace assistd::index {
 
-absl::StatusOr<TokenizedChunk> TokenizeChunk(int64_t id, absl::string_view title,
-                                             absl::string_view text) {
+absl::StatusOr<Bm25Document> TokenizeChunk(int64_t id, absl::string_view title,
+                                           absl::string_view text) {
   ASSIGN_OR_RETURN(const Fts5TextTokenizer* tokenizer, Fts5TextTokenizer::ForThisThread());
-  return TokenizedChunk{id, tokenizer->Tokenize(title, /*query=*/false),
-                        tokenizer->Tokenize(text, /*query=*/false)};
+  return MakeBm25Document(id, tokenizer->Tokenize(title, /*query=*/false),
+                          tokenizer->Tokenize(text, /*query=*/false));
 }
 
 MemoryKeywordIndex::MemoryKeywordIndex(const KeywordIndexOptions& options)
@@ -21,17 +21,16 @@ MemoryKeywordIndex::MemoryKeywordIndex(const KeywordIndexOptions& options)
 void MemoryKeywordIndex::Apply(Bm25Index& index, const Change& change) {
   // Replaying onto a build, an add may already be there and a remove may
   // find nothing; both are the expected no-ops.
-  const TokenizedChunk& c = change.chunk;
   if (change.add) {
-    index.Add(c.id, c.title, c.text).IgnoreError();
+    index.Add(change.chunk).IgnoreError();
   } else {
-    index.Remove(c.id, c.title, c.text).IgnoreError();
+    index.Remove(change.chunk).IgnoreError();
   }
 }
 
-void MemoryKeywordIndex::Add(std::vector<TokenizedChunk> chunks) {
+void MemoryKeywordIndex::Add(std::vector<Bm25Document> chunks) {
   absl::MutexLock lock(&mu_);
-  for (TokenizedChunk& c : chunks) {
+  for (Bm25Document& c : chunks) {
     if (state_ == State::kReady) {
       Apply(index_, {true, std::move(c)});
     } else if (state_ == State::kBuilding) {
@@ -40,9 +39,9 @@ void MemoryKeywordIndex::Add(std::vector<TokenizedChunk> chunks) {
   }
 }
 
-void MemoryKeywordIndex::Remove(std::vector<TokenizedChunk> chunks) {
+void MemoryKeywordIndex::Remove(std::vector<Bm25Document> chunks) {
   absl::MutexLock lock(&mu_);
-  for (TokenizedChunk& c : chunks) {
+  for (Bm25Document& c : chunks) {
     if (state_ == State::kReady) {
       Apply(index_, {false, std::move(c)});
     } else if (state_ == State::kBuilding) {
@@ -61,6 +60,7 @@ void MemoryKeywordIndex::BeginBuild() {
 void MemoryKeywordIndex::FinishBuild(Bm25Index built) {
   absl::MutexLock lock(&mu_);
   for (const Change& change : queued_) Apply(built, change);
+  built.ShrinkToFit();
   queued_.clear();
   queued_.shrink_to_fit();
   index_ = std::move(built);

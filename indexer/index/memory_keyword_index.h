@@ -29,15 +29,10 @@
 
 namespace assistd::index {
 
-// A chunk's tokens per column, as FTS5 indexes them.
-struct TokenizedChunk {
-  int64_t id = 0;
-  std::vector<std::string> title, text;
-};
-
-// Tokenizes with the calling thread's Fts5TextTokenizer.
-absl::StatusOr<TokenizedChunk> TokenizeChunk(int64_t id, absl::string_view title,
-                                             absl::string_view text);
+// A chunk's tokens as FTS5 indexes them, counted, from the calling
+// thread's Fts5TextTokenizer.
+absl::StatusOr<Bm25Document> TokenizeChunk(int64_t id, absl::string_view title,
+                                           absl::string_view text);
 
 // Thread-safe.
 class MemoryKeywordIndex {
@@ -47,8 +42,8 @@ class MemoryKeywordIndex {
   // Changes already committed to the FTS5 table, in commit order. Dropped
   // while no build has begun (the build will read them), queued while one
   // runs.
-  void Add(std::vector<TokenizedChunk> chunks);
-  void Remove(std::vector<TokenizedChunk> chunks);
+  void Add(std::vector<Bm25Document> chunks);
+  void Remove(std::vector<Bm25Document> chunks);
 
   // Called before the build reads the first stored chunk.
   void BeginBuild();
@@ -78,7 +73,7 @@ class MemoryKeywordIndex {
   enum class State { kUnbuilt, kBuilding, kReady, kAbandoned };
   struct Change {
     bool add = true;
-    TokenizedChunk chunk;
+    Bm25Document chunk;
   };
   static void Apply(Bm25Index& index, const Change& change);
 

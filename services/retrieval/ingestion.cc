@@ -239,10 +239,10 @@ absl::Status VectorStoreCoreImpl::CommitChunks(const IngestJob& job,
   const size_t dim = static_cast<size_t>(options.embedder->dimension());
   // Tokenized here, outside the write lock, for the in-memory keyword
   // index; the ids come with the commit.
-  std::vector<index::TokenizedChunk> tokens;
+  std::vector<index::Bm25Document> tokens;
   if (idx->memory_keywords() != nullptr) {
     for (size_t i = 0; i < chunks.size(); ++i) {
-      ASSIGN_OR_RETURN(index::TokenizedChunk t, index::TokenizeChunk(0, titles[i], chunks[i].text));
+      ASSIGN_OR_RETURN(index::Bm25Document t, index::TokenizeChunk(0, titles[i], chunks[i].text));
       tokens.push_back(std::move(t));
     }
   }

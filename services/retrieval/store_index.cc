@@ -80,19 +80,19 @@ absl::Status StoreIndex::ReadKeywords(sqlite::Database* db, const std::string& s
     }));
     if (rows.empty()) return absl::OkStatus();
     for (const auto& [id, title, text] : rows) {
-      ASSIGN_OR_RETURN(index::TokenizedChunk chunk, index::TokenizeChunk(id, title, text));
-      RETURN_IF_ERROR(built.Add(chunk.id, chunk.title, chunk.text));
+      ASSIGN_OR_RETURN(index::Bm25Document chunk, index::TokenizeChunk(id, title, text));
+      RETURN_IF_ERROR(built.Add(chunk));
     }
     after = std::get<0>(rows.back());
   }
   return absl::CancelledError("stopped");
 }
 
-void StoreIndex::AddKeywords(std::vector<index::TokenizedChunk> chunks) {
+void StoreIndex::AddKeywords(std::vector<index::Bm25Document> chunks) {
   if (memory_ != nullptr) memory_->Add(std::move(chunks));
 }
 
-void StoreIndex::RemoveKeywords(std::vector<index::TokenizedChunk> chunks) {
+void StoreIndex::RemoveKeywords(std::vector<index::Bm25Document> chunks) {
   if (memory_ != nullptr) memory_->Remove(std::move(chunks));
 }
 

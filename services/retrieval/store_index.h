@@ -47,9 +47,9 @@ class StoreIndex {
   // until the keyword changes are passed on (AddKeywords/RemoveKeywords),
   // so that those arrive in commit order.
   absl::Mutex& commit_mu() ABSL_LOCK_RETURNED(commit_mu_) { return commit_mu_; }
-  void AddKeywords(std::vector<index::TokenizedChunk> chunks)
+  void AddKeywords(std::vector<index::Bm25Document> chunks)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
-  void RemoveKeywords(std::vector<index::TokenizedChunk> chunks)
+  void RemoveKeywords(std::vector<index::Bm25Document> chunks)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
 
   // After a file's chunks [first, last] were committed (and their vectors

@@ -219,7 +219,7 @@ absl::Status VectorStoreCoreImpl::DeleteFileRows(const std::string& store_id,
                                                  const std::string& file_id) {
   ASSIGN_OR_RETURN(std::shared_ptr<StoreIndex> idx, Index(store_id));
   std::vector<int64_t> ids;
-  std::vector<index::TokenizedChunk> tokens;
+  std::vector<index::Bm25Document> tokens;
   absl::ReleasableMutexLock commit_lock(&idx->commit_mu());
   RETURN_IF_ERROR(db->Write([&](Connection& c) -> absl::Status {
     tokens.clear();
@@ -237,7 +237,7 @@ absl::Status VectorStoreCoreImpl::DeleteFileRows(const std::string& store_id,
       RETURN_IF_ERROR(idx->keyword().Remove(c, id, title, text));
       ids.push_back(id);
       if (idx->memory_keywords() == nullptr) continue;
-      ASSIGN_OR_RETURN(index::TokenizedChunk t, index::TokenizeChunk(id, title, text));
+      ASSIGN_OR_RETURN(index::Bm25Document t, index::TokenizeChunk(id, title, text));
       tokens.push_back(std::move(t));
     }
     ASSIGN_OR_RETURN(Statement * del, c.Prepare("DELETE FROM chunks WHERE store_id = ? AND file_id = ?"));

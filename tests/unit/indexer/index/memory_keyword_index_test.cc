@@ -91,8 +91,8 @@ class MemoryKeywordIndexTest : public ::testing::Test {
   void Build() {
     Bm25Index built = memory_.NewBuildTarget();
     for (const auto& [id, doc] : docs_) {
-      TokenizedChunk c = *TokenizeChunk(id, doc.first, doc.second);
-      ASSERT_OK(built.Add(c.id, c.title, c.text));
+      Bm25Document c = *TokenizeChunk(id, doc.first, doc.second);
+      ASSERT_OK(built.Add(c));
     }
     memory_.FinishBuild(std::move(built));
   }
@@ -168,12 +168,12 @@ TEST_F(MemoryKeywordIndexTest, ChangesDuringABuildAreReplayed) {
   // build may or may not see, depending on when it reads), 4 comes and goes.
   Bm25Index built = memory_.NewBuildTarget();
   for (int64_t id : {1, 2}) {
-    TokenizedChunk c = *TokenizeChunk(id, docs_[id].first, docs_[id].second);
-    ASSERT_OK(built.Add(c.id, c.title, c.text));
+    Bm25Document c = *TokenizeChunk(id, docs_[id].first, docs_[id].second);
+    ASSERT_OK(built.Add(c));
   }
   Add(3, "t", "pump three");
-  TokenizedChunk three = *TokenizeChunk(3, "t", "pump three");
-  ASSERT_OK(built.Add(three.id, three.title, three.text));  // the build saw 3 too
+  Bm25Document three = *TokenizeChunk(3, "t", "pump three");
+  ASSERT_OK(built.Add(three));  // the build saw 3 too
   Remove(2);
   Add(4, "t", "pump four");
   Remove(4);
