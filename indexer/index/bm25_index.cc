@@ -74,6 +74,7 @@ struct Bm25Index::Cursor {
   const Postings* postings = nullptr;
   double idf = 0;
   double bound = 0;  // the most this term can add to a score
+  size_t slot = 0;   // the term's place in the query
   uint32_t block = 0, n = 0, at = 0;
   uint32_t docs[kBlock], title_tf[kBlock], text_tf[kBlock];
 
@@ -125,6 +126,8 @@ absl::Status Bm25Index::Add(const Bm25Document& d) {
   if (doc_of_.contains(d.id)) {
     return absl::InvalidArgumentError(absl::StrCat("chunk ", d.id, " is indexed"));
   }
+  if (ids_.size() >= kEnd - 1 && dead_docs_ > 0) Compact();  // doc numbers ran out
+  if (ids_.size() >= kEnd - 1) return absl::ResourceExhaustedError("the index is full");
   const uint32_t doc = static_cast<uint32_t>(ids_.size());
   doc_of_[d.id] = doc;
   ids_.push_back(d.id);
@@ -160,6 +163,18 @@ absl::Status Bm25Index::Remove(const Bm25Document& d) {
 }
 
 void Bm25Index::Compact() {
+  // Live chunks get dense numbers in their old order (so ties still break
+  // by it), and every posting list is rewritten with them.
+  std::vector<uint32_t> renumber(ids_.size(), kEnd);
+  std::vector<int64_t> ids;
+  std::vector<uint32_t> length;
+  for (uint32_t d = 0; d < ids_.size(); ++d) {
+    if (!live_[d]) continue;
+    renumber[d] = static_cast<uint32_t>(ids.size());
+    doc_of_[ids_[d]] = renumber[d];
+    ids.push_back(ids_[d]);
+    length.push_back(length_[d]);
+  }
   for (auto it = postings_.begin(); it != postings_.end();) {
     Postings& old = it->second;
     Postings kept;
@@ -168,16 +183,22 @@ void Bm25Index::Compact() {
     c.postings = &old;
     if (old.count > 0) c.Load(0);
     for (; c.doc() != kEnd; c.Next()) {
-      if (live_[c.docs[c.at]]) kept.Append(c.docs[c.at], c.title_tf[c.at], c.text_tf[c.at]);
+      const uint32_t doc = renumber[c.docs[c.at]];
+      if (doc != kEnd) kept.Append(doc, c.title_tf[c.at], c.text_tf[c.at]);
     }
     if (kept.count == 0) {
       postings_.erase(it++);
       continue;
     }
-    kept.bytes.shrink_to_fit();
     old = std::move(kept);
+    old.bytes.shrink_to_fit();
+    old.block_last.shrink_to_fit();
+    old.block_at.shrink_to_fit();
     ++it;
   }
+  ids_ = std::move(ids);
+  length_ = std::move(length);
+  live_.assign(ids_.size(), true);
   dead_docs_ = 0;
 }
 
@@ -220,8 +241,8 @@ std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, i
   const double n = static_cast<double>(live_docs_);
   const double avgdl = static_cast<double>(live_tokens_) / n;
   std::vector<Cursor> cursors;
-  for (const std::string& term : terms) {
-    auto it = postings_.find(term);
+  for (size_t slot = 0; slot < terms.size(); ++slot) {
+    auto it = postings_.find(terms[slot]);
     if (it == postings_.end() || it->second.live == 0) continue;
     const double df = static_cast<double>(it->second.live);
     double idf = std::log((n - df + 0.5) / (df + 0.5));
@@ -231,6 +252,7 @@ std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, i
     c.postings = &it->second;
     c.idf = idf;
     c.bound = idf * (kK1 + 1.0);
+    c.slot = slot;
     c.Load(0);
   }
   // MaxScore: terms by bound, ascending; the ones whose bounds sum to no
@@ -250,29 +272,45 @@ std::vector<ScoredId> Bm25Index::Search(const std::vector<std::string>& terms, i
   std::priority_queue<Entry, std::vector<Entry>, decltype(worse_first)> best(worse_first);
   double threshold = 0;
   size_t essential = 0;
+  // A term's part of a chunk's score, as fts5_aux.c computes it (FTS5 adds
+  // a column's weight for each instance; with whole-number weights, ours,
+  // that is exactly the product).
   auto contribution = [&](const Cursor& c, uint32_t doc) {
-    // FTS5 adds a column's weight for each instance; with whole-number
-    // weights (ours) that is exactly this.
-    const double f = options_.title_weight * c.title_tf[c.at] + options_.text_weight * c.text_tf[c.at];
-    const double norm = kK1 * (1.0 - kB + kB * length_[doc] / avgdl);
-    return c.idf * (f * (kK1 + 1.0)) / (f + norm);
+    const double f =
+        options_.title_weight * c.title_tf[c.at] + options_.text_weight * c.text_tf[c.at];
+    return c.idf * ((f * (kK1 + 1.0)) / (f + kK1 * (1.0 - kB + kB * length_[doc] / avgdl)));
   };
+  // The parts of the chunk being scored, by query term. FTS5 sums them in
+  // query order; so does the final score here, bit for bit, so that equal
+  // chunks score equal whatever order pruning met their terms in.
+  std::vector<double> part(terms.size(), 0.0);
   while (essential < cursors.size()) {
     uint32_t doc = kEnd;
     for (size_t j = essential; j < cursors.size(); ++j) doc = std::min(doc, cursors[j].doc());
     if (doc == kEnd) break;
-    double score = 0;
+    double partial = 0;  // for pruning
+    for (Cursor& c : cursors) part[c.slot] = 0;
     for (size_t j = essential; j < cursors.size(); ++j) {
       if (cursors[j].doc() != doc) continue;
-      score += contribution(cursors[j], doc);
+      part[cursors[j].slot] = contribution(cursors[j], doc);
+      partial += part[cursors[j].slot];
       cursors[j].Next();
     }
     if (!live_[doc] || (accept && !accept(ids_[doc]))) continue;
+    bool pruned = false;
     for (size_t j = essential; j-- > 0;) {
-      if (best.size() == static_cast<size_t>(limit) && score + below[j + 1] <= threshold) break;
+      if (best.size() == static_cast<size_t>(limit) && partial + below[j + 1] <= threshold) {
+        pruned = true;
+        break;
+      }
       cursors[j].SeekTo(doc);
-      if (cursors[j].doc() == doc) score += contribution(cursors[j], doc);
+      if (cursors[j].doc() != doc) continue;
+      part[cursors[j].slot] = contribution(cursors[j], doc);
+      partial += part[cursors[j].slot];
     }
+    if (pruned) continue;
+    double score = 0;
+    for (double x : part) score += x;
     if (best.size() < static_cast<size_t>(limit)) {
       best.emplace(score, doc);
     } else if (score > threshold) {

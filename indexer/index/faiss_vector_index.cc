@@ -253,24 +253,38 @@ absl::StatusOr<std::vector<VectorHit>> FaissVectorIndex::Search(
   std::vector<VectorHit> hits;
   const faiss_idx total = index_->ntotal;
   if (k <= 0 || total == 0) return hits;
+  faiss::SearchParametersIVF ivf_params;
+  const faiss::SearchParameters* params = nullptr;
+  if (const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(index_.get())) {
+    ivf_params.nprobe = ivf->nprobe;
+    ivf_params.max_codes = static_cast<size_t>(options_.ivf_scan_factor * ivf->nprobe *
+                                               static_cast<double>(total) / ivf->nlist);
+    params = &ivf_params;
+  }
   // Removed and rejected ids are filtered here, so ask for more until k
-  // survive or everything has been seen.
+  // survive or everything reachable has been seen (an IVF search that
+  // returned fewer than it was asked for has nothing more in its lists).
   for (faiss_idx want = std::min<faiss_idx>(total, 2 * k + 16);; want = std::min(total, want * 4)) {
     std::vector<float> scores(want);
     std::vector<faiss_idx> labels(want);
     try {
-      index_->search(1, query.data(), want, scores.data(), labels.data());
+      index_->search(1, query.data(), want, scores.data(), labels.data(), params);
     } catch (const faiss::FaissException& e) {
       return FaissError("search", e);
     }
     hits.clear();
+    bool exhausted = false;
     for (faiss_idx i = 0; i < want && static_cast<int>(hits.size()) < k; ++i) {
-      if (labels[i] < 0 || removed_[labels[i]]) continue;
+      if (labels[i] < 0) {
+        exhausted = true;
+        break;
+      }
+      if (removed_[labels[i]]) continue;
       const int64_t id = ids_[labels[i]];
       if (accept && !accept(id)) continue;
       hits.push_back({id, scores[i]});
     }
-    if (static_cast<int>(hits.size()) >= k || want >= total) return hits;
+    if (static_cast<int>(hits.size()) >= k || exhausted || want >= total) return hits;
   }
 }
 

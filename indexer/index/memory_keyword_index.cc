@@ -59,6 +59,7 @@ void MemoryKeywordIndex::BeginBuild() {
 
 void MemoryKeywordIndex::FinishBuild(Bm25Index built) {
   absl::MutexLock lock(&mu_);
+  if (state_ != State::kBuilding) return;  // abandoned meanwhile
   for (const Change& change : queued_) Apply(built, change);
   built.ShrinkToFit();
   queued_.clear();

@@ -49,9 +49,11 @@ class MemoryKeywordIndex {
   void BeginBuild();
   // `built` holds every chunk the build read; the changes queued since
   // BeginBuild are replayed onto it (an add it already has, or a remove of
-  // a chunk it lacks, is skipped) and it becomes the index.
+  // a chunk it lacks, is skipped) and it becomes the index. Ignored if the
+  // build was abandoned meanwhile.
   void FinishBuild(Bm25Index built);
-  // A failed or cancelled build: the index stays unready (FTS5 answers).
+  // A failed or cancelled build, or a change that could not be passed on:
+  // the index is unready (FTS5 answers) until a new build finishes.
   void AbandonBuild();
   // A fresh Bm25Index with this index's column weights, for a build.
   Bm25Index NewBuildTarget() const { return Bm25Index(bm25_options_); }

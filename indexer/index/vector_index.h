@@ -26,6 +26,12 @@ struct VectorIndexOptions {
   // index is retrained once the store has grown 4x past its training.
   int64_t approximate_threshold = 50000;
   int ivf_nprobe = 16;
+  // An IVF search stops after scanning this many times the vectors that
+  // `ivf_nprobe` average lists hold (0: no limit). Lists are uneven: a
+  // query near the middle of the data (a pseudo-relevance-feedback query
+  // is a mean of chunk vectors) probes the largest ones and, unbounded,
+  // scans 3-4x the average (issue 4's benchmarks).
+  double ivf_scan_factor = 2.0;
 };
 
 // Stores and searches dense vectors by inner product. Thread-safe:

@@ -240,11 +240,14 @@ absl::Status VectorStoreCoreImpl::CommitChunks(const IngestJob& job,
   // Tokenized here, outside the write lock, for the in-memory keyword
   // index; the ids come with the commit.
   std::vector<index::Bm25Document> tokens;
-  if (idx->memory_keywords() != nullptr) {
-    for (size_t i = 0; i < chunks.size(); ++i) {
-      ASSIGN_OR_RETURN(index::Bm25Document t, index::TokenizeChunk(0, titles[i], chunks[i].text));
-      tokens.push_back(std::move(t));
+  absl::Status tokenized;
+  for (size_t i = 0; idx->memory_keywords() != nullptr && i < chunks.size(); ++i) {
+    absl::StatusOr<index::Bm25Document> t = index::TokenizeChunk(0, titles[i], chunks[i].text);
+    if (!t.ok()) {
+      tokenized = t.status();
+      break;
     }
+    tokens.push_back(*std::move(t));
   }
   std::vector<int64_t> ids;
   int64_t usage = 0;
@@ -282,8 +285,12 @@ absl::Status VectorStoreCoreImpl::CommitChunks(const IngestJob& job,
   // After the commit: the database is the truth; a crash before this line
   // is repaired when the store's index is next loaded.
   if (ids.empty()) return absl::OkStatus();
-  for (size_t i = 0; i < tokens.size(); ++i) tokens[i].id = ids[i];
-  idx->AddKeywords(std::move(tokens));
+  if (tokenized.ok()) {
+    for (size_t i = 0; i < tokens.size(); ++i) tokens[i].id = ids[i];
+    idx->AddKeywords(std::move(tokens));
+  } else {
+    idx->DisableMemoryKeywords(tokenized);
+  }
   commit_lock.Release();
   RETURN_IF_ERROR(idx->vectors()->Add(ids, vectors));
   idx->AddFile(job.file_id, ids.front(), ids.back());

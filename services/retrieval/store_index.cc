@@ -1,10 +1,12 @@
 #include "services/retrieval/store_index.h"
 
+#include <algorithm>
 #include <cstring>
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 
@@ -34,28 +36,49 @@ absl::StatusOr<std::unique_ptr<StoreIndex>> StoreIndex::Load(
 }
 
 StoreIndex::~StoreIndex() {
-  stop_build_ = true;
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stop_build_ = true;
+  }
   if (build_.joinable()) build_.join();
 }
 
+bool StoreIndex::Stopping() const {
+  absl::MutexLock lock(&stop_mu_);
+  return stop_build_;
+}
+
 void StoreIndex::BuildKeywords(sqlite::Database* db, const std::string& store_id) {
-  const absl::Time start = absl::Now();
-  index::Bm25Index built = memory_->NewBuildTarget();
-  absl::Status s = ReadKeywords(db, store_id, built);
-  if (!s.ok()) {
-    memory_->AbandonBuild();
-    if (!stop_build_) {
-      LogWarning("retrieval: building the keyword index of ", store_id, ": ", s.message(),
-                 "; FTS5 serves its keyword searches");
+  // A failed build (a read error) is tried again, backing off from 1 s to
+  // 60 s; FTS5 answers meanwhile. Load began the first build.
+  for (absl::Duration backoff = absl::Seconds(1);; backoff = std::min(2 * backoff, absl::Seconds(60))) {
+    const absl::Time start = absl::Now();
+    index::Bm25Index built = memory_->NewBuildTarget();
+    absl::Status s = ReadKeywords(db, store_id, built);
+    if (s.ok()) {
+      const int64_t n = built.size();
+      memory_->FinishBuild(std::move(built));
+      if (n > 0) {
+        LogInfo("retrieval: keyword index of ", store_id, " built: ", n, " chunks in ",
+                absl::FormatDuration(absl::Now() - start));
+      }
+      return;
     }
-    return;
+    memory_->AbandonBuild();
+    if (Stopping()) return;
+    LogWarning("retrieval: building the keyword index of ", store_id, ": ", s.message(),
+               "; FTS5 serves its keyword searches; trying again in ",
+               absl::FormatDuration(backoff));
+    absl::MutexLock lock(&stop_mu_);
+    if (stop_mu_.AwaitWithTimeout(absl::Condition(&stop_build_), backoff)) return;
+    memory_->BeginBuild();
   }
-  const int64_t n = built.size();
-  memory_->FinishBuild(std::move(built));
-  if (n > 0) {
-    LogInfo("retrieval: keyword index of ", store_id, " built: ", n, " chunks in ",
-            absl::FormatDuration(absl::Now() - start));
-  }
+}
+
+void StoreIndex::DisableMemoryKeywords(const absl::Status& why) {
+  if (memory_ == nullptr) return;
+  LogWarning("retrieval: ", why.message(), "; FTS5 serves the keyword searches of this store");
+  memory_->AbandonBuild();
 }
 
 absl::Status StoreIndex::ReadKeywords(sqlite::Database* db, const std::string& store_id,
@@ -65,7 +88,7 @@ absl::Status StoreIndex::ReadKeywords(sqlite::Database* db, const std::string& s
   // reach the index through the build's queue.
   constexpr int64_t kBatch = 2048;
   int64_t after = 0;
-  while (!stop_build_) {
+  while (!Stopping()) {
     std::vector<std::tuple<int64_t, std::string, std::string>> rows;
     RETURN_IF_ERROR(db->Read([&](sqlite::Connection& c) -> absl::Status {
       ASSIGN_OR_RETURN(sqlite::Statement * st, c.Prepare(

@@ -1,7 +1,6 @@
 #ifndef ASSISTD_SERVICES_RETRIEVAL_STORE_INDEX_H_
 #define ASSISTD_SERVICES_RETRIEVAL_STORE_INDEX_H_
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -51,6 +50,9 @@ class StoreIndex {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   void RemoveKeywords(std::vector<index::Bm25Document> chunks)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
+  // When a change cannot be passed on (its text could not be tokenized):
+  // logs `why`; FTS5 serves the store's keyword searches from then on.
+  void DisableMemoryKeywords(const absl::Status& why);
 
   // After a file's chunks [first, last] were committed (and their vectors
   // added).
@@ -80,7 +82,9 @@ class StoreIndex {
   const std::unique_ptr<index::VectorIndex> vectors_;
   std::unique_ptr<index::MemoryKeywordIndex> memory_;
   absl::Mutex commit_mu_;
-  std::atomic<bool> stop_build_{false};
+  mutable absl::Mutex stop_mu_;
+  bool stop_build_ ABSL_GUARDED_BY(stop_mu_) = false;
+  bool Stopping() const;
   std::thread build_;
   mutable absl::Mutex mu_;
   // first chunk id -> (last chunk id, file id)

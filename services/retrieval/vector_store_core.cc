@@ -142,8 +142,13 @@ absl::StatusOr<std::shared_ptr<StoreIndex>> VectorStoreCoreImpl::Index(const std
 }
 
 void VectorStoreCoreImpl::ForgetIndex(const std::string& store_id) {
+  std::shared_ptr<StoreIndex> forgotten;  // released after the lock: it may join a build
   absl::MutexLock lock(&index_mu_);
-  indexes_.erase(store_id);
+  auto it = indexes_.find(store_id);
+  if (it != indexes_.end()) {
+    forgotten = std::move(it->second);
+    indexes_.erase(it);
+  }
   std::error_code ec;
   std::filesystem::remove(SnapshotPath(store_id), ec);
 }
@@ -219,15 +224,14 @@ absl::Status VectorStoreCoreImpl::DeleteFileRows(const std::string& store_id,
                                                  const std::string& file_id) {
   ASSIGN_OR_RETURN(std::shared_ptr<StoreIndex> idx, Index(store_id));
   std::vector<int64_t> ids;
-  std::vector<index::Bm25Document> tokens;
+  std::vector<std::tuple<int64_t, std::string, std::string>> rows;
   absl::ReleasableMutexLock commit_lock(&idx->commit_mu());
   RETURN_IF_ERROR(db->Write([&](Connection& c) -> absl::Status {
-    tokens.clear();
+    rows.clear();
     ids.clear();
     ASSIGN_OR_RETURN(Statement * sel, c.Prepare(
         "SELECT chunk_id, title, text FROM chunks WHERE store_id = ? AND file_id = ?"));
     RETURN_IF_ERROR(sel->BindAll(store_id, file_id));
-    std::vector<std::tuple<int64_t, std::string, std::string>> rows;
     while (true) {
       ASSIGN_OR_RETURN(bool row, sel->Step());
       if (!row) break;
@@ -236,9 +240,6 @@ absl::Status VectorStoreCoreImpl::DeleteFileRows(const std::string& store_id,
     for (const auto& [id, title, text] : rows) {
       RETURN_IF_ERROR(idx->keyword().Remove(c, id, title, text));
       ids.push_back(id);
-      if (idx->memory_keywords() == nullptr) continue;
-      ASSIGN_OR_RETURN(index::Bm25Document t, index::TokenizeChunk(id, title, text));
-      tokens.push_back(std::move(t));
     }
     ASSIGN_OR_RETURN(Statement * del, c.Prepare("DELETE FROM chunks WHERE store_id = ? AND file_id = ?"));
     RETURN_IF_ERROR(del->BindAll(store_id, file_id));
@@ -252,7 +253,22 @@ absl::Status VectorStoreCoreImpl::DeleteFileRows(const std::string& store_id,
     RETURN_IF_ERROR(row->BindAll(store_id, file_id));
     return row->Run();
   }));
-  idx->RemoveKeywords(std::move(tokens));
+  // Tokenized after the SQLite write lock is released, before the next
+  // commit to this store.
+  if (idx->memory_keywords() != nullptr) {
+    std::vector<index::Bm25Document> removed;
+    absl::Status tokenized;
+    for (const auto& [id, title, text] : rows) {
+      absl::StatusOr<index::Bm25Document> t = index::TokenizeChunk(id, title, text);
+      if (!t.ok()) tokenized = t.status();
+      if (t.ok()) removed.push_back(*std::move(t));
+    }
+    if (tokenized.ok()) {
+      idx->RemoveKeywords(std::move(removed));
+    } else {
+      idx->DisableMemoryKeywords(tokenized);
+    }
+  }
   commit_lock.Release();
   RETURN_IF_ERROR(idx->vectors()->Remove(ids));
   idx->RemoveFile(file_id);

@@ -4,10 +4,12 @@
 // changes made during a build replayed, phrases left to FTS5.
 #include "indexer/index/memory_keyword_index.h"
 
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -128,12 +130,25 @@ class MemoryKeywordIndexTest : public ::testing::Test {
   std::map<int64_t, std::pair<std::string, std::string>> docs_;
 };
 
+// Chunks stored before the index existed (read by its build), committed
+// during the build (queued, replayed) and after it, some removed at each
+// stage: the index ranks as FTS5 does for free text.
 TEST_F(MemoryKeywordIndexTest, RanksAsFts5ForFreeText) {
-  memory_.BeginBuild();
-  Build();
   std::mt19937 rng(5);
-  for (int64_t id = 1; id <= 2500; ++id) Add(id, Words(rng, 2), Words(rng, 10 + rng() % 150));
-  for (int64_t id = 3; id <= 2500; id += 11) Remove(id);
+  int64_t id = 0;
+  auto add_some = [&](int n) {
+    for (int i = 0; i < n; ++i, ++id) Add(id + 1, Words(rng, 2), Words(rng, 10 + rng() % 150));
+  };
+  add_some(1200);  // before: dropped here, read by the build
+  memory_.BeginBuild();
+  add_some(800);   // during: queued
+  for (int64_t r = 3; r <= 2000; r += 11) Remove(r);
+  Build();
+  add_some(500);   // after
+  for (int64_t r = 7; r <= 2500; r += 13) {
+    if (docs_.count(r) != 0) Remove(r);
+  }
+  EXPECT_EQ(memory_.size(), static_cast<int64_t>(docs_.size()));
   const std::vector<std::string> fixed = {
       "What is the pumping of valves?", "\"pump\" OR (valve* NEAR -seal", "café naïve",
       "the of what", "w1 w1 w1 w2", "", "w199 pumps"};
@@ -145,6 +160,57 @@ TEST_F(MemoryKeywordIndexTest, RanksAsFts5ForFreeText) {
     // Many common words, so that pruning (total >= 1,000) drops some.
     ExpectSameAsFts5(Words(rng, 1 + i % 7), i % 2 ? 10 : 100, static_cast<int64_t>(docs_.size()));
   }
+}
+
+// A filter applies before the top-k cut, also where MaxScore prunes: the
+// result is FTS5's whole ranking, filtered, cut at k.
+TEST_F(MemoryKeywordIndexTest, FilterAppliesBeforeTheCutWithPruning) {
+  memory_.BeginBuild();
+  Build();
+  std::mt19937 rng(8);
+  for (int64_t id = 1; id <= 1500; ++id) Add(id, Words(rng, 2), Words(rng, 10 + rng() % 150));
+  auto accept = [](int64_t id) { return id % 5 == 0; };
+  for (int i = 0; i < 60; ++i) {
+    const std::string q = Words(rng, 2 + i % 5);
+    const int64_t total = static_cast<int64_t>(docs_.size());
+    std::vector<int64_t> expected;
+    for (const ScoredId& h : Fts5(q, 100000, total)) {
+      if (accept(h.id) && expected.size() < 10) expected.push_back(h.id);
+    }
+    std::optional<std::vector<ScoredId>> got = memory_.Search(q, 10, total, accept);
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(Ids(*got), expected) << q;
+  }
+}
+
+// Searches running while chunks are added and removed and a build swaps
+// in: no crash, no chunk that was never added, and the end state ranks as
+// FTS5 does.
+TEST_F(MemoryKeywordIndexTest, SearchesRunDuringChanges) {
+  std::mt19937 rng(21);
+  for (int64_t id = 1; id <= 300; ++id) Add(id, Words(rng, 2), Words(rng, 40));
+  memory_.BeginBuild();
+  std::atomic<bool> done{false};
+  std::atomic<int> answered{0};
+  std::thread searcher([&] {
+    std::mt19937 qrng(22);
+    while (!done) {
+      std::optional<std::vector<ScoredId>> hits = memory_.Search(Words(qrng, 3), 10, 0);
+      if (!hits) continue;
+      ++answered;
+      for (const ScoredId& h : *hits) EXPECT_TRUE(h.id >= 1 && h.id <= 900) << h.id;
+    }
+  });
+  for (int64_t id = 301; id <= 600; ++id) Add(id, Words(rng, 2), Words(rng, 40));
+  Build();
+  for (int64_t id = 601; id <= 900; ++id) {
+    Add(id, Words(rng, 2), Words(rng, 40));
+    if (id % 3 == 0) Remove(id - 300);
+  }
+  while (answered.load() < 20) std::this_thread::yield();  // some ran on the built index
+  done = true;
+  searcher.join();
+  for (int i = 0; i < 30; ++i) ExpectSameAsFts5(Words(rng, 3), 10, 0);
 }
 
 TEST_F(MemoryKeywordIndexTest, UnreadyUntilBuilt) {

@@ -247,7 +247,8 @@ TEST_F(VectorStoreCoreTest, MemoryKeywordIndexFollowsTheStore) {
   }
   VectorStoreRecord store = NewStore({ids.begin(), ids.begin() + 30});
   Start(/*memory_keywords=*/true, /*keywords_only=*/true);
-  core_->WaitUntilIdle();  // built from the 30 stored files
+  SearchFiles(store.id, "mark0");  // loads the store: its build reads the 30 files
+  core_->WaitUntilIdle();
   for (int i = 30; i < 40; ++i) ASSERT_OK(core_->AddFile("p", store.id, {ids[i], {}, {}}));
   ASSERT_OK(core_->RemoveFile("p", store.id, "file-3"));   // indexed by the build
   ASSERT_OK(core_->RemoveFile("p", store.id, "file-33"));  // added after it
