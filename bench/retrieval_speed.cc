@@ -344,12 +344,15 @@ absl::Status Ingester::Flush() {
     EmbedInto(batch);
     return Write(batch);
   }
-  RETURN_IF_ERROR(Drain());
+  // This batch embeds on its own thread while the previous one is written.
+  std::future<Batch> previous = std::move(in_flight_);
   in_flight_ = std::async(std::launch::async, [this, b = std::move(batch)]() mutable {
     EmbedInto(b);
     return std::move(b);
   });
-  return absl::OkStatus();
+  if (!previous.valid()) return absl::OkStatus();
+  Batch ready = previous.get();
+  return Write(ready);
 }
 
 absl::Status Ingester::Drain() {
