@@ -28,24 +28,19 @@ void MemoryKeywordIndex::Apply(Bm25Index& index, const Change& change) {
   }
 }
 
-void MemoryKeywordIndex::Add(std::vector<Bm25Document> chunks) {
-  absl::MutexLock lock(&mu_);
-  for (Bm25Document& c : chunks) {
-    if (state_ == State::kReady) {
-      Apply(index_, {true, std::move(c)});
-    } else if (state_ == State::kBuilding) {
-      queued_.push_back({true, std::move(c)});
-    }
-  }
-}
+void MemoryKeywordIndex::Add(std::vector<Bm25Document> chunks) { Pass(true, std::move(chunks)); }
 
 void MemoryKeywordIndex::Remove(std::vector<Bm25Document> chunks) {
+  Pass(false, std::move(chunks));
+}
+
+void MemoryKeywordIndex::Pass(bool add, std::vector<Bm25Document> chunks) {
   absl::MutexLock lock(&mu_);
   for (Bm25Document& c : chunks) {
     if (state_ == State::kReady) {
-      Apply(index_, {false, std::move(c)});
+      Apply(index_, {add, std::move(c)});
     } else if (state_ == State::kBuilding) {
-      queued_.push_back({false, std::move(c)});
+      queued_.push_back({add, std::move(c)});
     }
   }
 }

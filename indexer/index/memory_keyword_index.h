@@ -78,6 +78,9 @@ class MemoryKeywordIndex {
     Bm25Document chunk;
   };
   static void Apply(Bm25Index& index, const Change& change);
+  // Applies the changes if ready, queues them while building, else drops
+  // them.
+  void Pass(bool add, std::vector<Bm25Document> chunks);
 
   const Bm25Options bm25_options_;
   mutable absl::Mutex mu_;

@@ -18,6 +18,7 @@
 #include "indexer/index/fts5_tokenizer.h"
 #include "indexer/index/keyword_query.h"
 #include "tests/util/status_matchers.h"
+#include "tests/util/zipf_words.h"
 
 namespace assistd::index {
 namespace {
@@ -25,25 +26,13 @@ namespace {
 constexpr double kTitleWeight = 3.0;
 
 // Words with stems in common, case and diacritics, so tokenizing matters.
-const std::vector<std::string>& Vocabulary() {
-  static const auto* const words = [] {
-    auto* w = new std::vector<std::string>{"pump", "pumps", "pumping", "Valve", "valves",
-                                           "café", "cafe", "naïve", "Seal", "sealing"};
-    for (int i = 0; i < 300; ++i) w->push_back(absl::StrCat("w", i));
-    return w;
-  }();
-  return *words;
-}
-
 std::string Words(std::mt19937& rng, int n) {
-  // Zipf-like: low ranks far more often.
-  std::vector<std::string> out;
-  const auto& v = Vocabulary();
-  for (int i = 0; i < n; ++i) {
-    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
-    out.push_back(v[static_cast<size_t>(std::pow(u, 2.5) * (v.size() - 1))]);
-  }
-  return absl::StrJoin(out, " ");
+  static const auto* const vocabulary =
+      new std::vector<std::string>(::assistd::testing::ZipfVocabulary(
+          {"pump", "pumps", "pumping", "Valve", "valves", "café", "cafe", "naïve", "Seal",
+           "sealing"},
+          300));
+  return ::assistd::testing::ZipfWords(*vocabulary, rng, n);
 }
 
 class Bm25IndexTest : public ::testing::Test {

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "tests/util/status_matchers.h"
 #include "tests/util/temp_dir.h"
+#include "tests/util/zipf_words.h"
 
 namespace assistd::index {
 namespace {
@@ -28,25 +29,13 @@ using ::assistd::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::Optional;
 
-const std::vector<std::string>& Vocabulary() {
-  static const auto* const words = [] {
-    auto* w = new std::vector<std::string>{"pump", "pumps", "pumping", "Valve", "valves",
-                                           "café", "cafe", "naïve", "Seal", "sealing", "the",
-                                           "of", "what"};
-    for (int i = 0; i < 200; ++i) w->push_back(absl::StrCat("w", i));
-    return w;
-  }();
-  return *words;
-}
-
 std::string Words(std::mt19937& rng, int n) {
-  std::vector<std::string> out;
-  const auto& v = Vocabulary();
-  for (int i = 0; i < n; ++i) {
-    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
-    out.push_back(v[static_cast<size_t>(std::pow(u, 2.5) * (v.size() - 1))]);
-  }
-  return absl::StrJoin(out, " ");
+  static const auto* const vocabulary =
+      new std::vector<std::string>(::assistd::testing::ZipfVocabulary(
+          {"pump", "pumps", "pumping", "Valve", "valves", "café", "cafe", "naïve", "Seal",
+           "sealing", "the", "of", "what"},
+          200));
+  return ::assistd::testing::ZipfWords(*vocabulary, rng, n);
 }
 
 std::vector<int64_t> Ids(const std::vector<ScoredId>& hits) {
