@@ -10,10 +10,14 @@ namespace assistd::index {
 
 absl::StatusOr<std::vector<ScoredId>> HybridRetriever::KeywordHits(
     sqlite::Connection& c, absl::string_view user_text, int want,
-    const std::function<bool(int64_t)>& accept) const {
+    const std::function<bool(int64_t)>& accept, SearchTrace& trace) const {
+  trace.keywords_searched = true;
   const int64_t total = vectors_ != nullptr ? vectors_->size() : 0;
   if (memory_ != nullptr) {
-    if (auto hits = memory_->Search(user_text, want, total, accept)) return *std::move(hits);
+    if (auto hits = memory_->Search(user_text, want, total, accept)) {
+      trace.keywords_from_memory = true;
+      return *std::move(hits);
+    }
   }
   // FTS5: rejected chunks are dropped here, so fetch more until `want`
   // survive or the matches run out.
@@ -57,7 +61,9 @@ absl::StatusOr<std::vector<float>> HybridRetriever::QueryVector(
 
 absl::StatusOr<std::vector<RetrievedChunk>> HybridRetriever::Search(
     sqlite::Connection& c, absl::string_view user_text, int k, const RetrievalOptions& options,
-    const std::function<bool(int64_t)>& accept) const {
+    const std::function<bool(int64_t)>& accept, SearchTrace* trace) const {
+  SearchTrace local;
+  if (trace == nullptr) trace = &local;
   std::vector<RetrievedChunk> out;
   if (k <= 0) return out;
   const int want = std::max(k, options.candidates);
@@ -66,7 +72,7 @@ absl::StatusOr<std::vector<RetrievedChunk>> HybridRetriever::Search(
       options.fusion.vector_weight > 0 && vectors_ != nullptr && embedder_ != nullptr;
   std::vector<ScoredId> keyword;
   if (use_keywords) {
-    ASSIGN_OR_RETURN(keyword, KeywordHits(c, user_text, want, accept));
+    ASSIGN_OR_RETURN(keyword, KeywordHits(c, user_text, want, accept, *trace));
   }
   std::vector<VectorHit> vector;
   if (use_vectors && vectors_->size() > 0) {

@@ -30,6 +30,12 @@ struct RetrievalOptions {
   double feedback_weight = 0.7;
 };
 
+// What a search did, for metrics.
+struct SearchTrace {
+  bool keywords_searched = false;
+  bool keywords_from_memory = false;  // else FTS5 answered
+};
+
 struct RetrievedChunk {
   int64_t id = 0;
   double score = 0;      // fused, in (0, 1]
@@ -37,8 +43,8 @@ struct RetrievedChunk {
   int vector_rank = 0;   // 1-based; 0 = not found by vectors
 };
 
-// Hybrid search over one vector store: BM25 (FTS5) and dense vectors
-// (FAISS), fused by reciprocal rank. Stateless apart from the borrowed
+// Hybrid search over one vector store: BM25 (the in-memory index, or FTS5)
+// and dense vectors (FAISS), fused by reciprocal rank. Stateless apart from the borrowed
 // indexes; thread-safe when they are.
 class HybridRetriever {
  public:
@@ -57,12 +63,12 @@ class HybridRetriever {
   // (e.g. Unavailable from a model server) and the indexes'.
   absl::StatusOr<std::vector<RetrievedChunk>> Search(
       sqlite::Connection& c, absl::string_view user_text, int k, const RetrievalOptions& options,
-      const std::function<bool(int64_t)>& accept = nullptr) const;
+      const std::function<bool(int64_t)>& accept = nullptr, SearchTrace* trace = nullptr) const;
 
  private:
   absl::StatusOr<std::vector<ScoredId>> KeywordHits(
       sqlite::Connection& c, absl::string_view user_text, int want,
-      const std::function<bool(int64_t)>& accept) const;
+      const std::function<bool(int64_t)>& accept, SearchTrace& trace) const;
   absl::StatusOr<std::vector<float>> QueryVector(absl::string_view user_text,
                                                  const std::vector<ScoredId>& keyword_hits,
                                                  const RetrievalOptions& options) const;

@@ -173,7 +173,14 @@ class State {
                             .Name("assistd_sandbox_execute_duration_seconds")
                             .Help("One sandbox code execution.")
                             .Register(*registry)
-                            .Add({}, LatencyBuckets())) {
+                            .Add({}, LatencyBuckets())),
+        keyword_searches(prometheus::BuildCounter()
+                             .Name("assistd_keyword_searches_total")
+                             .Help("Keyword searches of vector stores by the index that "
+                                   "answered (memory, or fts5 while that is built).")
+                             .Register(*registry)),
+        keyword_memory(keyword_searches.Add({{"index", "memory"}})),
+        keyword_fts5(keyword_searches.Add({{"index", "fts5"}})) {
     // Known label values start at 0, so rate() sees their first increase.
     for (const char* status : kRunStatuses) runs.Add({{"status", status}});
   }
@@ -218,6 +225,9 @@ class State {
   Counter& prompt_tokens;
   Counter& completion_tokens;
   Histogram& sandbox_latency;
+  Family<Counter>& keyword_searches;
+  Counter& keyword_memory;
+  Counter& keyword_fts5;
 
   absl::Mutex mu;
   Family<Counter>* http_requests ABSL_GUARDED_BY(mu) = nullptr;
@@ -249,6 +259,10 @@ void GrpcRequestFinished(absl::string_view service, absl::string_view method,
   const std::string svc(service), m(method);
   s.grpc_requests.Add({{"service", svc}, {"method", m}, {"code", std::string(code)}}).Increment();
   s.grpc_latency.Add({{"service", svc}, {"method", m}}, LatencyBuckets()).Observe(Seconds(latency));
+}
+
+void KeywordSearchAnswered(bool from_memory) {
+  (from_memory ? S().keyword_memory : S().keyword_fts5).Increment();
 }
 
 void HttpRequestFinished(absl::string_view route, int status_code, absl::Duration latency) {

@@ -53,6 +53,11 @@ void ModelTokensUsed(int64_t prompt_tokens, int64_t completion_tokens);
 // assistd_sandbox_execute_duration_seconds.
 void SandboxExecuteFinished(absl::Duration latency);
 
+// One keyword search of a vector store, by what answered it:
+// assistd_keyword_searches_total{index="memory"|"fts5"}. FTS5 answers
+// while a store's in-memory index is being built, and for phrase terms.
+void KeywordSearchAnswered(bool from_memory);
+
 // --- Gauges read at scrape time ---------------------------------------------
 
 // Keeps a value source registered; destroying it unregisters the source,

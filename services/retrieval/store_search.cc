@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/metrics/metrics.h"
 #include "common/status_macros.h"
 #include "indexer/hybrid_retriever.h"
 #include "services/retrieval/retrieval_schema.h"
@@ -92,7 +93,9 @@ absl::StatusOr<std::vector<SearchHit>> VectorStoreCoreImpl::Search(const VectorS
     }
     std::vector<std::vector<index::RetrievedChunk>> per_query;
     for (const std::string& q : params.queries) {
-      ASSIGN_OR_RETURN(auto hits, retriever.Search(c, q, params.max_results, ro, accept));
+      index::SearchTrace trace;
+      ASSIGN_OR_RETURN(auto hits, retriever.Search(c, q, params.max_results, ro, accept, &trace));
+      if (trace.keywords_searched) metrics::KeywordSearchAnswered(trace.keywords_from_memory);
       per_query.push_back(std::move(hits));
     }
     for (const index::RetrievedChunk& h : MergeQueries(per_query)) {

@@ -8,11 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/metrics/metrics.h"
 #include "common/sqlite/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "indexer/embed/hashed_embedder.h"
 #include "indexer/extract/document.h"
+#include "tests/util/metrics_text.h"
 #include "tests/util/status_matchers.h"
 #include "tests/util/temp_dir.h"
 
@@ -275,8 +277,16 @@ TEST_F(VectorStoreCoreTest, MemoryKeywordIndexFollowsTheStore) {
       }
     }
   };
+  auto answered = [](const std::string& index) {
+    return ::assistd::testing::Sample(
+        ::assistd::testing::ParseMetricsText(metrics::RenderText()),
+        "assistd_keyword_searches_total{index=\"" + index + "\"}");
+  };
+  const double memory_before = answered("memory"), fts5_before = answered("fts5");
   empty_fts5();
   expect_marks();
+  EXPECT_EQ(answered("memory"), memory_before + 40);
+  EXPECT_EQ(answered("fts5"), fts5_before);
   Start(/*memory_keywords=*/true, /*keywords_only=*/true);
   // A store's indexes load on first use (until the keyword index is built
   // from the chunks, FTS5 answers, here with nothing).
@@ -284,7 +294,9 @@ TEST_F(VectorStoreCoreTest, MemoryKeywordIndexFollowsTheStore) {
   core_->WaitUntilIdle();
   expect_marks();
   Start(/*memory_keywords=*/false, /*keywords_only=*/true);  // FTS5 alone: emptied
+  const double fts5_alone = answered("fts5");
   EXPECT_THAT(SearchFiles(store.id, "mark5"), ::testing::IsEmpty());
+  EXPECT_EQ(answered("fts5"), fts5_alone + 1);
 }
 
 TEST_F(VectorStoreCoreTest, FilesInProgressAtACrashAreIngestedAfterRestart) {
