@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "indexer/embed/hashed_embedder.h"
+#include "tests/util/chunks_db.h"
 #include "tests/util/status_matchers.h"
 #include "tests/util/temp_dir.h"
 
@@ -16,15 +17,11 @@ using ::assistd::testing::TempDir;
 class HybridRetrieverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sqlite::DatabaseOptions o;
-    o.path = dir_.File("r.db");
-    o.migrations = {{1, "CREATE TABLE chunks(chunk_id INTEGER PRIMARY KEY, title TEXT, text TEXT)"}};
-    db_ = *sqlite::Database::Open(o);
+    ASSERT_OK_AND_ASSIGN(db_, ::assistd::testing::OpenChunksDb(dir_.File("r.db"), keyword_));
     embedder_ = embed::NewHashedEmbedder();
     VectorIndexOptions vo;
     vo.dimension = embedder_->dimension();
     vectors_ = *NewFaissVectorIndex(vo);
-    ASSERT_OK(db_->Write([&](sqlite::Connection& c) { return keyword_.Create(c); }));
     const std::vector<std::string> texts = {
         "supersonic flow over a swept wing",         // 0
         "heat transfer in laminar boundary layers",  // 1
@@ -36,12 +33,7 @@ class HybridRetrieverTest : public ::testing::Test {
   }
 
   void Add(int64_t id, const std::string& text) {
-    ASSERT_OK(db_->Write([&](sqlite::Connection& c) -> absl::Status {
-      ASSIGN_OR_RETURN(auto* st, c.Prepare("INSERT INTO chunks VALUES(?, 'doc', ?)"));
-      RETURN_IF_ERROR(st->BindAll(id, text));
-      RETURN_IF_ERROR(st->Run());
-      return keyword_.Insert(c, id, "doc", text);
-    }));
+    ASSERT_OK(::assistd::testing::InsertChunk(*db_, keyword_, id, "doc", text));
     ASSERT_OK_AND_ASSIGN(auto v, embedder_->Embed({text}));
     ASSERT_OK(vectors_->Add({id}, v));
   }

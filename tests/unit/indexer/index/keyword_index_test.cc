@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "indexer/index/keyword_query.h"
+#include "tests/util/chunks_db.h"
 #include "tests/util/status_matchers.h"
 #include "tests/util/temp_dir.h"
 
@@ -31,20 +32,11 @@ TEST(KeywordQueryTest, QuotesEveryTerm) {
 class KeywordIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sqlite::DatabaseOptions o;
-    o.path = dir_.File("r.db");
-    o.migrations = {{1, "CREATE TABLE chunks(chunk_id INTEGER PRIMARY KEY, title TEXT, text TEXT)"}};
-    db_ = *sqlite::Database::Open(o);
-    ASSERT_OK(db_->Write([&](sqlite::Connection& c) { return index_.Create(c); }));
+    ASSERT_OK_AND_ASSIGN(db_, ::assistd::testing::OpenChunksDb(dir_.File("r.db"), index_));
   }
 
   void Add(int64_t id, const std::string& title, const std::string& text) {
-    ASSERT_OK(db_->Write([&](sqlite::Connection& c) -> absl::Status {
-      ASSIGN_OR_RETURN(auto* st, c.Prepare("INSERT INTO chunks VALUES(?, ?, ?)"));
-      RETURN_IF_ERROR(st->BindAll(id, title, text));
-      RETURN_IF_ERROR(st->Run());
-      return index_.Insert(c, id, title, text);
-    }));
+    ASSERT_OK(::assistd::testing::InsertChunk(*db_, index_, id, title, text));
   }
 
   std::vector<int64_t> Search(const std::string& q) {

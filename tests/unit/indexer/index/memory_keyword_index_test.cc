@@ -18,6 +18,7 @@
 #include "common/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/util/chunks_db.h"
 #include "tests/util/status_matchers.h"
 #include "tests/util/temp_dir.h"
 #include "tests/util/zipf_words.h"
@@ -47,21 +48,12 @@ std::vector<int64_t> Ids(const std::vector<ScoredId>& hits) {
 class MemoryKeywordIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sqlite::DatabaseOptions o;
-    o.path = dir_.File("r.db");
-    o.migrations = {{1, "CREATE TABLE chunks(chunk_id INTEGER PRIMARY KEY, title TEXT, text TEXT)"}};
-    db_ = *sqlite::Database::Open(o);
-    ASSERT_OK(db_->Write([&](sqlite::Connection& c) { return fts_.Create(c); }));
+    ASSERT_OK_AND_ASSIGN(db_, ::assistd::testing::OpenChunksDb(dir_.File("r.db"), fts_));
   }
 
   // Into FTS5 and, as a commit would pass it on, into `memory_`.
   void Add(int64_t id, const std::string& title, const std::string& text) {
-    ASSERT_OK(db_->Write([&](sqlite::Connection& c) -> absl::Status {
-      ASSIGN_OR_RETURN(auto* st, c.Prepare("INSERT INTO chunks VALUES(?, ?, ?)"));
-      RETURN_IF_ERROR(st->BindAll(id, title, text));
-      RETURN_IF_ERROR(st->Run());
-      return fts_.Insert(c, id, title, text);
-    }));
+    ASSERT_OK(::assistd::testing::InsertChunk(*db_, fts_, id, title, text));
     docs_[id] = {title, text};
     memory_.Add({*TokenizeChunk(id, title, text)});
   }
