@@ -17,8 +17,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "bench/zipf_text.h"
 #include "indexer/index/bm25_index.h"
 #include "indexer/index/fts5_tokenizer.h"
 #include "indexer/index/keyword_query.h"
@@ -35,31 +34,6 @@ double Now() {
       .count();
 }
 
-class Zipf {
- public:
-  Zipf() : rng_(7) {
-    double total = 0;
-    for (int r = 1; r <= 50000; ++r) {
-      words_.push_back(absl::StrCat("w", r, "x"));
-      cdf_.push_back(total += 1.0 / r);
-    }
-  }
-  std::string Words(int n) {
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i) {
-      const double u = std::uniform_real_distribution<double>(0, cdf_.back())(rng_);
-      out.push_back(words_[std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin()]);
-    }
-    return absl::StrJoin(out, " ");
-  }
-  int Between(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-
- private:
-  std::vector<std::string> words_;
-  std::vector<double> cdf_;
-  std::mt19937_64 rng_;
-};
-
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
@@ -75,7 +49,7 @@ int Main() {
   auto tokenizer = Fts5TextTokenizer::Create(db);
   if (!tokenizer.ok()) return 1;
   Bm25Index index(Bm25Options{2.0, 1.0});
-  Zipf zipf;
+  bench::ZipfText zipf(50000, 1.0, 7);
   const int n = absl::GetFlag(FLAGS_chunks);
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO f(rowid, title, text) VALUES(?, ?, ?)", -1, &insert, nullptr);

@@ -35,13 +35,13 @@
 #include <random>
 #include <string>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "bench/zipf_text.h"
 #include "common/sqlite/database.h"
 #include "common/status_macros.h"
 #include "indexer/chunk/chunker.h"
@@ -71,7 +71,6 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 
-constexpr uint64_t kVocabSeed = 20261121;
 constexpr uint64_t kDocSeed = 1;
 constexpr uint64_t kQuerySeed = 2;
 constexpr int kTopK = 10;
@@ -116,77 +115,6 @@ int64_t FileBytes(const std::string& path) {
   std::error_code ec;
   const auto n = std::filesystem::file_size(path, ec);
   return ec ? 0 : static_cast<int64_t>(n);
-}
-
-// Pseudo-words with Zipf-distributed frequencies, so FTS5 posting lists
-// have natural text's head and long tail. The vocabulary depends on
-// kVocabSeed only; the draws on `draw_seed`. Words are 2-4 syllables of
-// consonant-vowel(-consonant) without h, w or y, so none is a stopword.
-class ZipfText {
- public:
-  ZipfText(int vocabulary, double exponent, uint64_t draw_seed);
-
-  // `words` words in sentences of 6-24 words, 3-8 sentences a paragraph.
-  std::string Document(int words);
-  // `n` words separated by spaces.
-  std::string Words(int n);
-  // Uniform in [lo, hi].
-  int Between(int lo, int hi) {
-    return lo + static_cast<int>(rng_() % static_cast<uint64_t>(hi - lo + 1));
-  }
-
- private:
-  const std::string& Word() {
-    const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53 * cdf_.back();
-    const size_t i = std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin();
-    return words_[std::min(i, words_.size() - 1)];
-  }
-
-  std::vector<std::string> words_;  // by rank
-  std::vector<double> cdf_;         // cumulative weight up to each rank
-  std::mt19937_64 rng_;
-};
-
-ZipfText::ZipfText(int vocabulary, double exponent, uint64_t draw_seed) : rng_(draw_seed) {
-  static constexpr char kConsonants[] = "bcdfgklmnprstvz";
-  static constexpr char kVowels[] = "aeiou";
-  std::mt19937_64 gen(kVocabSeed);
-  std::unordered_set<std::string> seen;
-  while (static_cast<int>(words_.size()) < vocabulary) {
-    std::string w;
-    for (int s = 2 + static_cast<int>(gen() % 3); s > 0; --s) {
-      w.push_back(kConsonants[gen() % 15]);
-      w.push_back(kVowels[gen() % 5]);
-      if (gen() % 4 == 0) w.push_back(kConsonants[gen() % 15]);
-    }
-    if (seen.insert(w).second) words_.push_back(std::move(w));
-  }
-  double total = 0;
-  for (int r = 1; r <= vocabulary; ++r) {
-    total += 1.0 / std::pow(r, exponent);
-    cdf_.push_back(total);
-  }
-}
-
-std::string ZipfText::Words(int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) absl::StrAppend(&out, i == 0 ? "" : " ", Word());
-  return out;
-}
-
-std::string ZipfText::Document(int words) {
-  std::string out;
-  out.reserve(static_cast<size_t>(words) * 8);
-  while (words > 0) {
-    if (!out.empty()) out.append("\n\n");
-    for (int s = Between(3, 8); s > 0 && words > 0; --s) {
-      const int n = std::min(words, Between(6, 24));
-      if (out.size() > 0 && out.back() == '.') out.push_back(' ');
-      out.append(Words(n)).push_back('.');
-      words -= n;
-    }
-  }
-  return out;
 }
 
 // One vector store, as the retrieval service would hold it.

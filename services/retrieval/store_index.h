@@ -76,6 +76,7 @@ class StoreIndex {
   void BuildKeywords(sqlite::Database* db, const std::string& store_id);
   absl::Status ReadKeywords(sqlite::Database* db, const std::string& store_id,
                             index::Bm25Index& built);
+  bool Stopping() const;  // the destructor has begun
 
   const index::KeywordIndex keyword_;
   const std::string snapshot_path_;
@@ -84,7 +85,6 @@ class StoreIndex {
   absl::Mutex commit_mu_;
   mutable absl::Mutex stop_mu_;
   bool stop_build_ ABSL_GUARDED_BY(stop_mu_) = false;
-  bool Stopping() const;
   std::thread build_;
   mutable absl::Mutex mu_;
   // first chunk id -> (last chunk id, file id)
