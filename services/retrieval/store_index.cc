@@ -51,7 +51,8 @@ bool StoreIndex::Stopping() const {
 void StoreIndex::BuildKeywords(sqlite::Database* db, const std::string& store_id) {
   // A failed build (a read error) is tried again, backing off from 1 s to
   // 60 s; FTS5 answers meanwhile. Load began the first build.
-  for (absl::Duration backoff = absl::Seconds(1);; backoff = std::min(2 * backoff, absl::Seconds(60))) {
+  for (absl::Duration backoff = absl::Seconds(1);;
+       backoff = std::min(2 * backoff, absl::Seconds(60))) {
     const absl::Time start = absl::Now();
     index::Bm25Index built = memory_->NewBuildTarget();
     absl::Status s = ReadKeywords(db, store_id, built);
